@@ -1,0 +1,7 @@
+package dev.saemonitor;
+
+public class Main {
+    public static void main(String... args) {
+        System.out.println("hi");
+    }
+}
