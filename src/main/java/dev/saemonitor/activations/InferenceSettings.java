@@ -1,0 +1,44 @@
+package dev.saemonitor.activations;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.Locale;
+
+/**
+ * How ONNX Runtime sessions run: threads, execution provider (cpu or cuda) and what to do when CUDA
+ * is asked for but unavailable, and the padded-token budget of one reader run.
+ */
+public record InferenceSettings(int intraOpThreads, String provider, boolean cudaFallbackToCpu, int maxBatchTokens) {
+
+    public static InferenceSettings defaults() {
+        return new InferenceSettings(Runtime.getRuntime().availableProcessors(), "cpu", true, 8192);
+    }
+
+    /** Session options and the provider they actually selected. */
+    public record Resolved(OrtSession.SessionOptions options, String provider) {
+    }
+
+    public Resolved sessionOptions() {
+        try {
+            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+            o.setInterOpNumThreads(1);
+            if ("cuda".equals(provider.toLowerCase(Locale.ROOT))) {
+                try {
+                    o.addCUDA(0);
+                    return new Resolved(o, "cuda");
+                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+                    if (!cudaFallbackToCpu) {
+                        o.close();
+                        throw new IllegalStateException("CUDA execution provider requested but unavailable ("
+                                + e.getMessage() + "); set monitor.onnx.cuda-fallback=cpu to run on CPU", e);
+                    }
+                }
+            }
+            return new Resolved(o, "cpu");
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime session options: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.saemonitor.modelpack;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A loaded, verified model pack. {@code sha256} is the digest of {@code pack.yaml}, which itself
+ * lists the digest of every file, so it identifies the whole pack.
+ */
+public record ModelPack(Path dir, PackManifest manifest, String sha256, Path readerOnnx, Path tokenizer,
+                        SaeWeights sae, Catalog catalog, Map<Integer, String> featureLabels) {
+
+    public String name() {
+        return manifest.name();
+    }
+
+    public String version() {
+        return manifest.version();
+    }
+
+    public PackManifest.Reader reader() {
+        return manifest.reader();
+    }
+
+    /** The label of a feature: the catalog's, else the feature card's, else {@code "feature <id>"}. */
+    public String labelOf(int feature) {
+        String l = featureLabels.get(feature);
+        return l == null || l.isBlank() ? "feature " + feature : l;
+    }
+}

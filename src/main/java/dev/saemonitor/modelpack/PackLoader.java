@@ -1,0 +1,182 @@
+package dev.saemonitor.modelpack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a pack directory and refuses it, naming the file and what was expected, when a checksum,
+ * a shape, or the catalog does not hold. The reader's ONNX names are checked when its session opens
+ * ({@code activations.ReaderModel}), which also happens before anything is scored.
+ */
+public final class PackLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PackLoader() {
+    }
+
+    public static ModelPack load(Path dir, Path readersDir) {
+        Path manifestFile = dir.resolve(PackManifest.FILE);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw PackException.of(manifestFile, "missing: a model pack directory needs pack.yaml");
+        }
+        PackManifest m;
+        String packSha;
+        try {
+            byte[] bytes = Files.readAllBytes(manifestFile);
+            packSha = Checksums.sha256(bytes);
+            m = PackFiles.YAML.readValue(bytes, PackManifest.class);
+        } catch (IOException e) {
+            throw PackException.of(manifestFile, "not a valid pack manifest (" + firstLine(e.getMessage()) + ")");
+        }
+        checkManifest(manifestFile, m);
+        for (Map.Entry<String, String> f : m.files().entrySet()) {
+            verify(dir.resolve(f.getKey()), f.getValue());
+        }
+        Path saeDir = dir.resolve(m.sae().path());
+        for (String required : List.of(m.sae().path() + "/" + SaeWeights.CONFIG_FILE,
+                m.sae().path() + "/" + SaeWeights.WEIGHTS_FILE, m.catalog(), m.features())) {
+            if (!m.files().containsKey(required)) {
+                throw PackException.of(manifestFile, "files: has no sha256 for '" + required + "'");
+            }
+        }
+        Path onnx = resolveReader(dir, readersDir, m.reader().onnx());
+        Path tokenizer = resolveReader(dir, readersDir, m.reader().tokenizer());
+        verify(onnx, m.reader().onnxSha256());
+        verify(tokenizer, m.reader().tokenizerSha256());
+        SaeWeights sae = SaeWeights.load(saeDir);
+        Path catalogFile = dir.resolve(m.catalog());
+        Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
+        Map<Integer, String> labels = readFeatureLabels(dir.resolve(m.features()), sae.config().dSae());
+        for (Catalog.Category c : catalog.categories()) {
+            for (Catalog.Feature f : c.features()) {
+                if (f.label() != null && !f.label().isBlank()) {
+                    labels.put(f.id(), f.label());
+                }
+            }
+        }
+        return new ModelPack(dir, m, packSha, onnx, tokenizer, sae, catalog, Map.copyOf(labels));
+    }
+
+    private static void checkManifest(Path file, PackManifest m) {
+        if (m == null || m.name() == null || m.name().isBlank()) {
+            throw PackException.of(file, "'name' missing");
+        }
+        if (m.version() == null || m.version().isBlank()) {
+            throw PackException.of(file, "'version' missing");
+        }
+        PackManifest.Reader r = m.reader();
+        if (r == null || r.onnx() == null || r.tokenizer() == null || r.onnxSha256() == null || r.tokenizerSha256() == null) {
+            throw PackException.of(file, "'reader' needs onnx, onnxSha256, tokenizer, tokenizerSha256, layer, maxTokens, stride");
+        }
+        if (r.layer() < 1) {
+            throw PackException.of(file, "reader.layer is " + r.layer() + ", expected >= 1 (blocks applied)");
+        }
+        if (r.maxTokens() < 8 || r.stride() < 0 || r.stride() >= r.maxTokens() - 2) {
+            throw PackException.of(file, "reader.maxTokens " + r.maxTokens() + " / stride " + r.stride()
+                    + ": expected maxTokens >= 8 and 0 <= stride < maxTokens - 2");
+        }
+        if (m.sae() == null || !"saelens".equals(m.sae().format()) || m.sae().path() == null) {
+            throw PackException.of(file, "'sae' must be {format: saelens, path: <dir>}");
+        }
+        if (m.catalog() == null || m.features() == null || m.files() == null || m.files().isEmpty()) {
+            throw PackException.of(file, "'catalog', 'features' and 'files' (sha256 of every file) are required");
+        }
+    }
+
+    private static Path resolveReader(Path packDir, Path readersDir, String ref) {
+        Path p = Path.of(ref);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        Path inPack = packDir.resolve(ref);
+        return Files.exists(inPack) ? inPack : readersDir.resolve(ref);
+    }
+
+    private static void verify(Path file, String expectedSha) {
+        if (!Files.isRegularFile(file)) {
+            throw PackException.of(file, "missing (pack.yaml lists it with sha256 " + expectedSha + ")");
+        }
+        String actual;
+        try {
+            actual = Checksums.sha256(file);
+        } catch (IOException e) {
+            throw PackException.of(file, "unreadable (" + e.getMessage() + ")");
+        }
+        if (!actual.equalsIgnoreCase(expectedSha)) {
+            throw PackException.of(file, "sha256 is " + actual + ", expected " + expectedSha
+                    + " from pack.yaml (file changed or truncated)");
+        }
+    }
+
+    static Catalog readCatalog(Path file, int dSae) {
+        Catalog c;
+        try {
+            c = PackFiles.YAML.readValue(file.toFile(), Catalog.class);
+        } catch (IOException e) {
+            throw PackException.of(file, "not a valid catalog (" + firstLine(e.getMessage()) + ")");
+        }
+        if (c == null || c.categories() == null || c.categories().isEmpty()) {
+            throw PackException.of(file, "expected at least one category");
+        }
+        Set<String> names = new HashSet<>();
+        for (Catalog.Category cat : c.categories()) {
+            if (cat.name() == null || !cat.name().matches("[a-z][a-z0-9_]*") || !names.add(cat.name())) {
+                throw PackException.of(file, "category name '" + cat.name() + "' must be unique snake_case");
+            }
+            if (cat.severity() == null || !(cat.threshold() > 0 && cat.threshold() < 1) || cat.features() == null) {
+                throw PackException.of(file, "category '" + cat.name() + "' needs severity, features and 0 < threshold < 1");
+            }
+            for (Catalog.Feature f : cat.features()) {
+                if (f.id() < 0 || f.id() >= dSae || f.pool() == null || !Double.isFinite(f.weight())) {
+                    throw PackException.of(file, "category '" + cat.name() + "' feature " + f.id()
+                            + ": expected 0 <= id < d_sae (" + dSae + "), pool max|mean and a finite weight");
+                }
+            }
+        }
+        return c;
+    }
+
+    private static Map<Integer, String> readFeatureLabels(Path file, int dSae) {
+        Map<Integer, String> labels = new HashMap<>();
+        try (BufferedReader r = Files.newBufferedReader(file)) {
+            int lineNo = 0;
+            for (String line; (line = r.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (IOException e) {
+                    throw PackException.of(file, "line " + lineNo + " is not valid JSON");
+                }
+                int id = n.path("id").asInt(-1);
+                if (id < 0 || id >= dSae) {
+                    throw PackException.of(file, "line " + lineNo + ": id " + id + " outside 0.." + (dSae - 1));
+                }
+                labels.put(id, n.path("label").asText(""));
+            }
+        } catch (IOException e) {
+            throw PackException.of(file, "unreadable (" + e.getMessage() + ")");
+        }
+        return labels;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.saemonitor.modelpack;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An SAE in SAELens layout: {@code W_enc [d_in, d_sae]}, {@code b_enc [d_sae]},
+ * {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}, and {@code threshold [d_sae]} for JumpReLU.
+ * Matrices are row-major.
+ */
+public record SaeWeights(SaeConfig config, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec, float[] threshold) {
+    public static final String WEIGHTS_FILE = "sae_weights.safetensors";
+    public static final String CONFIG_FILE = "cfg.json";
+
+    /** Loads {@code cfg.json} and {@code sae_weights.safetensors} from a SAELens directory, checking every shape. */
+    public static SaeWeights load(Path dir) {
+        Path cfgFile = dir.resolve(CONFIG_FILE);
+        Path wFile = dir.resolve(WEIGHTS_FILE);
+        SaeConfig cfg = SaeConfig.read(cfgFile);
+        Map<String, Tensor> t = Safetensors.read(wFile);
+        int dIn = cfg.dIn(), dSae = cfg.dSae();
+        float[] wEnc = require(wFile, t, "W_enc", dIn, dSae);
+        float[] bEnc = require(wFile, t, "b_enc", dSae);
+        float[] wDec = require(wFile, t, "W_dec", dSae, dIn);
+        float[] bDec = require(wFile, t, "b_dec", dIn);
+        float[] thr = cfg.architecture() == SaeArchitecture.JUMPRELU ? require(wFile, t, "threshold", dSae) : null;
+        return new SaeWeights(cfg, wEnc, bEnc, wDec, bDec, thr);
+    }
+
+    private static float[] require(Path file, Map<String, Tensor> tensors, String name, long... shape) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            throw PackException.of(file, "tensor '" + name + "' missing, expected shape " + Arrays.toString(shape)
+                    + " (cfg.json d_in/d_sae)");
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw PackException.of(file, "tensor '" + name + "' has shape " + t.shapeString() + ", expected "
+                    + Arrays.toString(shape) + " from cfg.json");
+        }
+        for (float v : t.data()) {
+            if (!Float.isFinite(v)) {
+                throw PackException.of(file, "tensor '" + name + "' holds NaN or infinite values");
+            }
+        }
+        return t.data();
+    }
+
+    /** Writes this SAE as a SAELens directory. */
+    public void save(Path dir) throws IOException {
+        config.write(dir.resolve(CONFIG_FILE));
+        int dIn = config.dIn(), dSae = config.dSae();
+        List<Tensor> ts = new ArrayList<>(List.of(
+                new Tensor("W_enc", new long[] {dIn, dSae}, wEnc),
+                new Tensor("b_enc", new long[] {dSae}, bEnc),
+                new Tensor("W_dec", new long[] {dSae, dIn}, wDec),
+                new Tensor("b_dec", new long[] {dIn}, bDec)));
+        if (threshold != null) {
+            ts.add(new Tensor("threshold", new long[] {dSae}, threshold));
+        }
+        Safetensors.write(dir.resolve(WEIGHTS_FILE), ts, Map.of("format", "pt"));
+    }
+}

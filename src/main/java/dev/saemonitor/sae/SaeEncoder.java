@@ -1,0 +1,102 @@
+package dev.saemonitor.sae;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.saemonitor.modelpack.SaeArchitecture;
+import dev.saemonitor.modelpack.SaeWeights;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Map;
+
+/** Runs the SAE encoder graph ({@link SaeGraph}) in ONNX Runtime and returns sparse codes. */
+public final class SaeEncoder implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final SaeArchitecture arch;
+    private final int dIn;
+    private final int dSae;
+    private final int k;
+
+    public SaeEncoder(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights weights) throws OrtException {
+        this.env = env;
+        this.session = env.createSession(SaeGraph.build(weights), options);
+        this.arch = weights.config().architecture();
+        this.dIn = weights.config().dIn();
+        this.dSae = weights.config().dSae();
+        this.k = weights.config().k();
+    }
+
+    public int dIn() {
+        return dIn;
+    }
+
+    public int dSae() {
+        return dSae;
+    }
+
+    /** Encodes {@code rows} row-major vectors of width {@code d_in}. */
+    public SparseCodes encode(float[] x, int rows) throws OrtException {
+        if ((long) rows * dIn != x.length) {
+            throw new IllegalArgumentException("expected " + rows + " x " + dIn + " = " + (long) rows * dIn
+                    + " values, got " + x.length);
+        }
+        if (rows == 0) {
+            return new SparseCodes(0, new int[1], new int[0], new float[0]);
+        }
+        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {rows, dIn});
+             OrtSession.Result r = session.run(Map.of(SaeGraph.INPUT, in))) {
+            if (arch == SaeArchitecture.TOPK) {
+                FloatBuffer vals = ((OnnxTensor) r.get(SaeGraph.VALUES).orElseThrow()).getFloatBuffer();
+                LongBuffer idx = ((OnnxTensor) r.get(SaeGraph.INDICES).orElseThrow()).getLongBuffer();
+                return fromTopK(rows, vals, idx);
+            }
+            LongBuffer coords = ((OnnxTensor) r.get(SaeGraph.COORDS).orElseThrow()).getLongBuffer();
+            FloatBuffer vals = ((OnnxTensor) r.get(SaeGraph.VALUES).orElseThrow()).getFloatBuffer();
+            return fromCoords(rows, coords, vals);
+        }
+    }
+
+    private SparseCodes fromTopK(int rows, FloatBuffer vals, LongBuffer idx) {
+        int[] rowStart = new int[rows + 1];
+        int[] feats = new int[rows * k];
+        float[] out = new float[rows * k];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            rowStart[r] = n;
+            for (int j = 0; j < k; j++) {
+                float v = vals.get(r * k + j);
+                if (v > 0) {
+                    feats[n] = (int) idx.get(r * k + j);
+                    out[n++] = v;
+                }
+            }
+        }
+        rowStart[rows] = n;
+        return new SparseCodes(rows, rowStart, java.util.Arrays.copyOf(feats, n), java.util.Arrays.copyOf(out, n));
+    }
+
+    /** NonZero yields coordinates in row-major order, so rows arrive grouped and ascending. */
+    private static SparseCodes fromCoords(int rows, LongBuffer coords, FloatBuffer vals) {
+        int nnz = vals.remaining();
+        int[] rowStart = new int[rows + 1];
+        int[] feats = new int[nnz];
+        float[] out = new float[nnz];
+        for (int i = 0; i < nnz; i++) {
+            int row = (int) coords.get(2 * i);
+            rowStart[row + 1]++;
+            feats[i] = (int) coords.get(2 * i + 1);
+            out[i] = vals.get(i);
+        }
+        for (int r = 0; r < rows; r++) {
+            rowStart[r + 1] += rowStart[r];
+        }
+        return new SparseCodes(rows, rowStart, feats, out);
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+    }
+}

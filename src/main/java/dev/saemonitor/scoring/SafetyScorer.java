@@ -1,0 +1,207 @@
+package dev.saemonitor.scoring;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.saemonitor.activations.InferenceSettings;
+import dev.saemonitor.activations.ReaderModel;
+import dev.saemonitor.activations.TextActivations;
+import dev.saemonitor.activations.TokenizedText;
+import dev.saemonitor.modelpack.ModelPack;
+import dev.saemonitor.modelpack.PackException;
+import dev.saemonitor.sae.SaeEncoder;
+import dev.saemonitor.sae.SparseCodes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The inference core over one pack: text → tokens → reader activations at the pack's layer → SAE
+ * sparse codes → category scores and evidence. Owns the pack's ONNX sessions; the service and every
+ * offline verb go through it, so offline numbers and online behaviour cannot drift apart.
+ */
+public final class SafetyScorer implements AutoCloseable {
+    /** Rows per SAE run: bounds the encoder's pre-activation memory (rows x d_sae floats). */
+    static final int SAE_ROWS_PER_RUN = 2048;
+
+    private final ModelPack pack;
+    private final ReaderModel reader;
+    private final SaeEncoder encoder;
+    private final CategoryScorer scorer;
+    private final InferenceSettings settings;
+    private final String provider;
+    private final Verdict.PackRef packRef;
+
+    private SafetyScorer(ModelPack pack, ReaderModel reader, SaeEncoder encoder, InferenceSettings settings, String provider) {
+        this.pack = pack;
+        this.reader = reader;
+        this.encoder = encoder;
+        this.scorer = new CategoryScorer(pack);
+        this.settings = settings;
+        this.provider = provider;
+        this.packRef = new Verdict.PackRef(pack.name(), pack.version(), pack.sha256());
+    }
+
+    /** Opens the pack's sessions; refuses a reader whose width differs from the SAE's d_in. */
+    public static SafetyScorer open(ModelPack pack, InferenceSettings settings) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        InferenceSettings.Resolved opts = settings.sessionOptions();
+        ReaderModel reader = ReaderModel.open(env, opts.options(), pack.readerOnnx(), pack.tokenizer(),
+                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride());
+        try {
+            int dIn = pack.sae().config().dIn();
+            if (reader.hiddenSize() != dIn) {
+                throw PackException.of(pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json"),
+                        "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
+            }
+            return new SafetyScorer(pack, reader, new SaeEncoder(env, opts.options(), pack.sae()), settings, opts.provider());
+        } catch (OrtException e) {
+            reader.close();
+            throw new PackException("SAE encoder graph refused by ONNX Runtime: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    public ModelPack pack() {
+        return pack;
+    }
+
+    public Verdict.PackRef packRef() {
+        return packRef;
+    }
+
+    /** The execution provider the sessions run on (cpu or cuda). */
+    public String provider() {
+        return provider;
+    }
+
+    public ReaderModel reader() {
+        return reader;
+    }
+
+    public SaeEncoder encoder() {
+        return encoder;
+    }
+
+    public CategoryScorer categoryScorer() {
+        return scorer;
+    }
+
+    /** Reader activations for texts (the {@code extract} verb and calibration). */
+    public List<TextActivations> activations(List<String> texts) throws OrtException {
+        List<TokenizedText> toks = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            toks.add(reader.tokenize(t));
+        }
+        return reader.run(toks, settings.maxBatchTokens());
+    }
+
+    /** SAE codes for stacked rows, run in chunks of {@link #SAE_ROWS_PER_RUN}. */
+    public SparseCodes encode(float[] rows, int count) throws OrtException {
+        int d = encoder.dIn();
+        if (count <= SAE_ROWS_PER_RUN) {
+            return encoder.encode(rows, count);
+        }
+        List<SparseCodes> parts = new ArrayList<>();
+        for (int from = 0; from < count; from += SAE_ROWS_PER_RUN) {
+            int n = Math.min(SAE_ROWS_PER_RUN, count - from);
+            parts.add(encoder.encode(java.util.Arrays.copyOfRange(rows, from * d, (from + n) * d), n));
+        }
+        return concat(parts);
+    }
+
+    /** Scores a batch. Every request yields one verdict, in order. */
+    public List<Verdict> score(List<ScoreRequest> requests, boolean allEvidence, StageListener listener) throws OrtException {
+        long t0 = System.nanoTime();
+        List<TokenizedText> toks = new ArrayList<>();
+        List<Integer> needReader = new ArrayList<>();
+        TextActivations[] acts = new TextActivations[requests.size()];
+        TokenizedText[] tokenized = new TokenizedText[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            ScoreRequest r = requests.get(i);
+            if (r.activations() != null) {
+                acts[i] = r.activations();
+            } else {
+                tokenized[i] = reader.tokenize(r.text() == null ? "" : r.text());
+                toks.add(tokenized[i]);
+                needReader.add(i);
+            }
+        }
+        long t1 = System.nanoTime();
+        listener.stage("tokenize", t1 - t0);
+        List<TextActivations> run = reader.run(toks, settings.maxBatchTokens());
+        for (int j = 0; j < needReader.size(); j++) {
+            acts[needReader.get(j)] = run.get(j);
+        }
+        long t2 = System.nanoTime();
+        if (!toks.isEmpty()) {
+            listener.stage("reader", t2 - t1);
+        }
+        int total = 0;
+        for (TextActivations a : acts) {
+            total += a.tokens();
+        }
+        int d = encoder.dIn();
+        float[] stacked = new float[total * d];
+        int[] firstRow = new int[acts.length + 1];
+        for (int i = 0, row = 0; i < acts.length; i++) {
+            firstRow[i] = row;
+            System.arraycopy(acts[i].rows(), 0, stacked, row * d, acts[i].rows().length);
+            row += acts[i].tokens();
+            firstRow[i + 1] = row;
+        }
+        SparseCodes codes = encode(stacked, total);
+        long t3 = System.nanoTime();
+        listener.stage("sae", t3 - t2);
+        listener.batch(requests.size(), total);
+        List<Verdict> out = new ArrayList<>(requests.size());
+        for (int i = 0; i < acts.length; i++) {
+            ScoreRequest r = requests.get(i);
+            CategoryScorer.SpanLookup spans = tokenized[i] == null ? null : spanLookup(r.text(), tokenized[i]);
+            CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], spans, allEvidence);
+            out.add(new Verdict(r.eventId(), r.conversationId(), r.tenant(), r.role(), s.flagged(), s.severity(),
+                    s.categories(), s.evidence(), packRef, acts[i].windows(), acts[i].tokens(), 0, s.firedFeatures()));
+        }
+        listener.stage("scoring", System.nanoTime() - t3);
+        return out;
+    }
+
+    private static CategoryScorer.SpanLookup spanLookup(String text, TokenizedText t) {
+        return token -> new Verdict.Span(text.codePointCount(0, t.charStart()[token]),
+                text.codePointCount(0, t.charEnd()[token]));
+    }
+
+    static SparseCodes concat(List<SparseCodes> parts) {
+        int rows = 0, nnz = 0;
+        for (SparseCodes p : parts) {
+            rows += p.rows();
+            nnz += p.nonZeros();
+        }
+        int[] rowStart = new int[rows + 1];
+        int[] feats = new int[nnz];
+        float[] vals = new float[nnz];
+        int r = 0, n = 0;
+        for (SparseCodes p : parts) {
+            for (int i = 0; i < p.rows(); i++) {
+                rowStart[r + i] = n + p.rowStart()[i];
+            }
+            System.arraycopy(p.features(), 0, feats, n, p.nonZeros());
+            System.arraycopy(p.values(), 0, vals, n, p.nonZeros());
+            r += p.rows();
+            n += p.nonZeros();
+        }
+        rowStart[rows] = n;
+        return new SparseCodes(rows, rowStart, feats, vals);
+    }
+
+    @Override
+    public void close() {
+        try {
+            encoder.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing SAE session", e);
+        } finally {
+            reader.close();
+        }
+    }
+}

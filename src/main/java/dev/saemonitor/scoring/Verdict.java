@@ -1,0 +1,42 @@
+package dev.saemonitor.scoring;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The verdict on one text, as published to {@code safety.flags} / {@code safety.verdicts} and printed
+ * by {@code score}. Carries no text: evidence spans point into the original event.
+ *
+ * @param firedFeatures catalog features that fired in this text (for drift metrics; not serialised)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Verdict(String eventId, String conversationId, String tenant, String role, boolean flagged,
+                      String severity, List<CategoryScore> categories, List<Evidence> evidence, PackRef pack,
+                      int windows, int tokens, long latencyMs, @JsonIgnore int[] firedFeatures) {
+
+    public static final String NO_SEVERITY = "none";
+
+    /** The same verdict with the end-to-end latency filled in. */
+    public Verdict withLatency(long ms) {
+        return new Verdict(eventId, conversationId, tenant, role, flagged, severity, categories, evidence, pack,
+                windows, tokens, ms, firedFeatures);
+    }
+
+    /** One category's score against its threshold. */
+    public record CategoryScore(String name, double score, double threshold, boolean flagged) {
+    }
+
+    /** A feature that drove a category's score, and where in the text it fired most. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evidence(String category, int feature, String label, double activation, Span span) {
+    }
+
+    /** Character span {@code [start, end)} in Unicode code points of the original text (Python str indexing). */
+    public record Span(int start, int end) {
+    }
+
+    /** Which pack produced the verdict. */
+    public record PackRef(String name, String version, String sha256) {
+    }
+}
