@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NumPy {@code .npy} (format 1.0–3.0) for 2-D float matrices: read {@code <f4}, {@code <f2}, {@code <f8}
+ * NumPy {@code .npy} (format 1.0–3.0) for 2-D float matrices (a 1-D vector reads as one row): read {@code <f4}, {@code <f2}, {@code <f8}
  * in C order; write {@code <f4}. The wire format is tiny and stable, so it is written here rather than
  * pulling a numerical library in for it.
  */
@@ -83,6 +83,9 @@ public final class Npy {
         String[] dims = group(SHAPE, header, name, "shape").split(",");
         long[] shape = java.util.Arrays.stream(dims).map(String::trim).filter(s -> !s.isEmpty())
                 .mapToLong(Long::parseLong).toArray();
+        if (shape.length == 1) {
+            shape = new long[] {1, shape[0]};
+        }
         if (shape.length != 2) {
             throw new NpyException(name + ": shape has " + shape.length + " dimensions, expected 2 [tokens, d]");
         }

@@ -1,0 +1,100 @@
+package dev.saemonitor.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saemonitor.activations.NpyWriter;
+import dev.saemonitor.activations.TextActivations;
+import dev.saemonitor.scoring.SafetyScorer;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code extract}: texts → the reader's activations at the pack's layer as {@code <out>.npy}
+ * (float32 [tokens, d]) plus {@code <out>.index.jsonl}: text id, token id and character span per row.
+ */
+@Command(name = "extract", mixinStandardHelpOptions = true,
+        description = "Texts -> activations .npy [tokens, d] and a JSONL index of text id, token and span per row.")
+public class ExtractCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    PackOptions packOptions;
+    @Mixin
+    TextInput input;
+    @Option(names = {"-o", "--out"}, required = true, description = "output prefix: writes <out>.npy and <out>.index.jsonl")
+    Path out;
+    @Option(names = "--max-tokens", description = "stop after this many tokens (default: all)")
+    long maxTokens = Long.MAX_VALUE;
+    @Option(names = "--batch", description = "texts per reader batch (default: ${DEFAULT-VALUE})", defaultValue = "64")
+    int batch;
+
+    @Override
+    public Integer call() throws Exception {
+        Path npy = Path.of(out + ".npy");
+        Path index = Path.of(out + ".index.jsonl");
+        if (out.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+        }
+        try (SafetyScorer scorer = packOptions.open();
+             NpyWriter w = new NpyWriter(npy, scorer.reader().hiddenSize());
+             BufferedWriter idx = Files.newBufferedWriter(index)) {
+            Progress progress = new Progress(System.err, "tokens", maxTokens == Long.MAX_VALUE ? 0 : maxTokens);
+            List<TextInput.Item> pending = new ArrayList<>();
+            Exception[] failure = new Exception[1];
+            input.forEach(System.in, item -> {
+                if (failure[0] != null || w.rows() >= maxTokens) {
+                    return;
+                }
+                pending.add(item);
+                if (pending.size() >= batch) {
+                    flush(scorer, pending, w, idx, progress, failure);
+                }
+            });
+            flush(scorer, pending, w, idx, progress, failure);
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            progress.finish("-> " + npy + " [" + w.rows() + ", " + scorer.reader().hiddenSize() + "]");
+        }
+        return MonitorCli.OK;
+    }
+
+    private void flush(SafetyScorer scorer, List<TextInput.Item> items, NpyWriter w, BufferedWriter idx, Progress progress,
+                       Exception[] failure) {
+        if (items.isEmpty() || failure[0] != null) {
+            items.clear();
+            return;
+        }
+        try {
+            List<String> texts = items.stream().map(TextInput.Item::text).toList();
+            List<TextActivations> acts = scorer.activations(texts);
+            var toks = texts.stream().map(scorer.reader()::tokenize).toList();
+            for (int i = 0; i < acts.size() && w.rows() < maxTokens; i++) {
+                TextActivations a = acts.get(i);
+                int n = (int) Math.min(a.tokens(), maxTokens - w.rows());
+                for (int t = 0; t < n; t++) {
+                    ObjectNode row = JSON.createObjectNode();
+                    row.put("row", w.rows() + t);
+                    row.put("text", items.get(i).id());
+                    row.put("token", toks.get(i).ids()[t]);
+                    row.put("start", texts.get(i).codePointCount(0, a.charStart()[t]));
+                    row.put("end", texts.get(i).codePointCount(0, a.charEnd()[t]));
+                    idx.write(JSON.writeValueAsString(row));
+                    idx.newLine();
+                }
+                w.append(a.rows(), 0, n);
+                progress.add(n, null);
+            }
+        } catch (Exception e) {
+            failure[0] = e;
+        }
+        items.clear();
+    }
+}
