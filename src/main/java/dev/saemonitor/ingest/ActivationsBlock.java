@@ -1,0 +1,79 @@
+package dev.saemonitor.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.saemonitor.activations.TextActivations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+
+/**
+ * Decodes an event's {@code activations} block (the serving stack's own residual stream) and checks it
+ * against the pack: same reader id and layer, shape {@code [T, d_in]}, data of exactly T x d values.
+ */
+final class ActivationsBlock {
+    static final int MAX_ROWS = 65_536;
+
+    private ActivationsBlock() {
+    }
+
+    /** What the pack expects of a carried block. */
+    record Expectation(String readerId, int layer, int dIn) {
+    }
+
+    /** The activations, or a mismatch detail (never null both). */
+    record Decoded(TextActivations activations, String mismatch) {
+    }
+
+    static Decoded decode(JsonNode block, Expectation want) {
+        if (!block.isObject()) {
+            return fail("activations must be an object");
+        }
+        String reader = block.path("readerId").asText("");
+        if (!reader.equals(want.readerId())) {
+            return fail("readerId '" + reader + "' does not match the pack's reader '" + want.readerId() + "'");
+        }
+        if (block.path("layer").asInt(-1) != want.layer()) {
+            return fail("layer " + block.path("layer").asText("?") + " does not match the pack's layer " + want.layer());
+        }
+        String dtype = block.path("dtype").asText("f32");
+        int width = switch (dtype) {
+            case "f32" -> 4;
+            case "f16" -> 2;
+            default -> 0;
+        };
+        if (width == 0) {
+            return fail("dtype '" + dtype + "', expected f32 or f16");
+        }
+        JsonNode shape = block.path("shape");
+        if (shape.size() != 2 || !shape.get(0).canConvertToInt() || !shape.get(1).canConvertToInt()) {
+            return fail("shape must be [T, d]");
+        }
+        int rows = shape.get(0).asInt(), cols = shape.get(1).asInt();
+        if (cols != want.dIn() || rows < 1 || rows > MAX_ROWS) {
+            return fail("shape [" + rows + ", " + cols + "], expected [1.." + MAX_ROWS + ", " + want.dIn() + "]");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(block.path("data").asText(""));
+        } catch (IllegalArgumentException e) {
+            return fail("data is not valid base64");
+        }
+        long expected = (long) rows * cols * width;
+        if (bytes.length != expected) {
+            return fail("data holds " + bytes.length + " bytes, shape and dtype need " + expected);
+        }
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[] data = new float[rows * cols];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = width == 4 ? bb.getFloat() : Float.float16ToFloat(bb.getShort());
+            if (!Float.isFinite(data[i])) {
+                return fail("data holds NaN or infinite values");
+            }
+        }
+        return new Decoded(TextActivations.withoutSpans(rows, cols, data), null);
+    }
+
+    private static Decoded fail(String why) {
+        return new Decoded(null, why);
+    }
+}

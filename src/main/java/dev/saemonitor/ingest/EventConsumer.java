@@ -1,0 +1,109 @@
+package dev.saemonitor.ingest;
+
+import dev.saemonitor.batch.InferenceQueue;
+import dev.saemonitor.config.Topics;
+import dev.saemonitor.metrics.MonitorMetrics;
+import dev.saemonitor.publish.AlertPusher;
+import dev.saemonitor.publish.DeadLetterPublisher;
+import dev.saemonitor.publish.VerdictPublisher;
+import dev.saemonitor.scoring.ScoreRequest;
+import dev.saemonitor.scoring.ScoringService;
+import dev.saemonitor.scoring.Verdict;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code llm.events}: parse, dead-letter bad records, admit good ones under the in-flight
+ * bound, and ack each record only after its verdict (or dead letter) is written. With the connector's
+ * throttled commit strategy, an offset is committed only when it and every record before it are acked,
+ * so a crash loses nothing and may repeat a verdict (consumers drop repeats by {@code eventId}).
+ */
+@ApplicationScoped
+public class EventConsumer {
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+
+    private final ScoringService scoring;
+    private final InferenceQueue queue;
+    private final VerdictPublisher publisher;
+    private final DeadLetterPublisher deadLetters;
+    private final AlertPusher alerts;
+    private final MonitorMetrics metrics;
+
+    public EventConsumer(ScoringService scoring, InferenceQueue queue, VerdictPublisher publisher,
+                         DeadLetterPublisher deadLetters, AlertPusher alerts, MonitorMetrics metrics) {
+        this.scoring = scoring;
+        this.queue = queue;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.alerts = alerts;
+        this.metrics = metrics;
+    }
+
+    @Incoming(Topics.EVENTS_CHANNEL)
+    public CompletionStage<Void> consume(Message<byte[]> msg) {
+        metrics.received("kafka");
+        IncomingKafkaRecordMetadata<?, ?> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        // waits for the pack: nothing is consumed past this record until it can be scored
+        return scoring.ready().thenCompose(s -> queue.admit()).thenAccept(admitted -> handle(msg, meta));
+    }
+
+    private void handle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : meta.getHeaders()) {
+            if (h.value() != null && (h.key().startsWith("ce_") || h.key().equalsIgnoreCase("content-type"))) {
+                headers.put(h.key().toLowerCase(java.util.Locale.ROOT), new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        String key = meta.getKey() == null ? null : meta.getKey().toString();
+        String fallbackId = meta.getTopic() + "-" + meta.getPartition() + "-" + meta.getOffset();
+        ParseResult r = scoring.parser().parse(msg.getPayload(), headers, key, fallbackId, meta.getTimestamp());
+        if (!r.valid()) {
+            metrics.deadLetter(r.reason().label());
+            LOG.debugf("dead-letter %s-%d@%d reason=%s", meta.getTopic(), meta.getPartition(), meta.getOffset(), r.reason().label());
+            deadLetters.send(msg.getPayload(), key, meta.getHeaders(), r.reason(), r.detail(), meta.getTopic(), meta.getPartition(), meta.getOffset())
+                    .whenComplete((ok, err) -> finish(msg, err));
+            return;
+        }
+        LlmEvent e = r.event();
+        ScoreRequest req = new ScoreRequest(e.id(), e.conversationId(), e.tenant(), e.role(), e.text(), e.activations());
+        queue.score(req)
+                .thenCompose(v -> publisher.publish(v).thenApply(x -> v))
+                .whenComplete((v, err) -> {
+                    if (err == null) {
+                        scoring.recordVerdict(v);
+                        metrics.endToEnd(Duration.between(e.time() == null ? Instant.now() : e.time(), Instant.now()));
+                        alerts.maybePush(v);
+                    } else {
+                        metrics.outcome("failed");
+                        LOG.errorf("event %s-%d@%d failed: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
+                                err.getClass().getSimpleName());
+                    }
+                    finish(msg, err);
+                });
+    }
+
+    private void finish(Message<byte[]> msg, Throwable err) {
+        queue.release();
+        if (err == null) {
+            msg.ack();
+        } else {
+            // the connector's dead-letter-queue failure strategy keeps the record, with the exception class as reason
+            msg.nack(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+        }
+    }
+
+    static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+}

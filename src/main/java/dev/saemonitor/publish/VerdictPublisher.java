@@ -1,0 +1,86 @@
+package dev.saemonitor.publish;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saemonitor.config.MonitorConfig;
+import dev.saemonitor.config.Topics;
+import dev.saemonitor.scoring.Verdict;
+import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes verdicts as CloudEvents (binary mode) keyed by conversation id: flagged ones to
+ * {@code safety.flags}, all of them to {@code safety.verdicts} when enabled. The returned stage
+ * completes when the broker has acknowledged every write, which is when the input may be committed.
+ */
+@ApplicationScoped
+public class VerdictPublisher {
+    private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String CE_TYPE = "dev.saemonitor.verdict.v1";
+    private static final URI CE_SOURCE = URI.create("urn:sae-safety-monitor");
+
+    private final MutinyEmitter<String> flags;
+    private final MutinyEmitter<String> verdicts;
+    private final boolean publishAll;
+
+    public VerdictPublisher(@Channel(Topics.FLAGS_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                            MutinyEmitter<String> flags,
+                            @Channel(Topics.VERDICTS_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                            MutinyEmitter<String> verdicts, MonitorConfig config) {
+        this.flags = flags;
+        this.verdicts = verdicts;
+        this.publishAll = config.publishAllVerdicts();
+    }
+
+    public CompletionStage<Void> publish(Verdict v) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<CompletableFuture<Void>> writes = new ArrayList<>(2);
+        if (v.flagged()) {
+            writes.add(send(flags, v, json));
+            LOG.infof("flag event=%s severity=%s categories=%s", v.eventId(), v.severity(),
+                    v.categories().stream().filter(Verdict.CategoryScore::flagged)
+                            .map(c -> c.name() + ":" + c.score()).toList());
+        }
+        if (publishAll) {
+            writes.add(send(verdicts, v, json));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    private static CompletableFuture<Void> send(MutinyEmitter<String> emitter, Verdict v, String json) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
+                .withId("verdict-" + v.eventId()).withType(CE_TYPE).withSource(CE_SOURCE)
+                .withSubject(v.conversationId()).withDataContentType("application/json").build();
+        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(v.conversationId()).build();
+        Message<String> m = Message.of(json).addMetadata(ce).addMetadata(kafka)
+                .withAck(() -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(t -> {
+                    done.completeExceptionally(t);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.sendMessageAndForget(m);
+        return done;
+    }
+}
