@@ -2,10 +2,8 @@ package dev.saemonitor.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +31,41 @@ public class TextInput {
     @Option(names = "--jsonl", description = "input lines are JSON objects with \"text\" (and optional \"id\")")
     boolean jsonl;
 
+    @Option(names = "--max-text-bytes", description = "refuse texts longer than this many UTF-8 bytes (default: ${DEFAULT-VALUE}, the service's limit)",
+            defaultValue = "262144")
+    int maxTextBytes;
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     /** A text and its id (argument index, line number, or the JSONL "id"). */
     public record Item(String id, String text, JsonNode source) {
     }
 
-    public void forEach(InputStream stdin, Consumer<Item> sink) throws IOException {
+    public void forEach(InputStream stdin, Consumer<Item> raw) throws IOException {
+        Consumer<Item> sink = item -> {
+            int bytes = utf8Length(item.text());
+            if (bytes > maxTextBytes) {
+                throw new BadInputException("text " + item.id() + " is " + bytes + " bytes, over --max-text-bytes "
+                        + maxTextBytes + "; raise the limit to score it (about 4 bytes per token)");
+            }
+            raw.accept(item);
+        };
         if (!texts.isEmpty() && file == null) {
             for (int i = 0; i < texts.size(); i++) {
                 sink.accept(new Item(String.valueOf(i), texts.get(i), null));
@@ -48,17 +76,26 @@ public class TextInput {
         String name = file == null ? "stdin" : file.toString();
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16)) {
+        try (java.io.BufferedInputStream r = new java.io.BufferedInputStream(in, 1 << 16)) {
             int lineNo = 0;
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
             String line;
             while (true) {
-                try {
-                    line = r.readLine();
-                } catch (CharacterCodingException e) {
-                    throw new BadInputException(name + ": invalid UTF-8 after line " + lineNo + "; re-encode the file as UTF-8");
+                buf.reset();
+                int c;
+                while ((c = r.read()) >= 0 && c != '\n') {
+                    buf.write(c);
                 }
-                if (line == null) {
+                if (c < 0 && buf.size() == 0) {
                     break;
+                }
+                try {
+                    line = decoder.decode(java.nio.ByteBuffer.wrap(buf.toByteArray())).toString();
+                } catch (CharacterCodingException e) {
+                    throw new BadInputException(name + ": invalid UTF-8 on line " + (lineNo + 1) + "; re-encode the file as UTF-8");
+                }
+                if (line.endsWith("\r")) {
+                    line = line.substring(0, line.length() - 1);
                 }
                 lineNo++;
                 if (!jsonl) {
