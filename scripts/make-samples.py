@@ -16,8 +16,7 @@ picked.sort(key=lambda d: hashlib.sha256(("order" + d["text"]).encode()).hexdige
 lines = []
 for i, d in enumerate(picked):
     lines.append(json.dumps({"id": f"demo-{i:03d}", "conversationId": f"demo-conv-{i % 7}", "tenant": "demo",
-                             "model": "demo-llm", "role": d["role"], "text": d["text"],
-                             "time": "2026-11-26T10:00:00Z"}, ensure_ascii=False))
+                             "model": "demo-llm", "role": d["role"], "text": d["text"]}, ensure_ascii=False))
     if i % 20 == 10:
         lines.append('{"id": "demo-bad-json-%d", "text": "unterminated' % i)
     if i % 20 == 15:

@@ -65,6 +65,14 @@ public interface MonitorConfig {
         /** Directory of reader models the pack names (default: $SAE_MONITOR_READERS_DIR or target/readers). */
         @WithName("readers-dir")
         Optional<String> readersDir();
+
+        /**
+         * After a refused pack, stay up this long (readiness down, the failure scrapeable) and then exit
+         * with status 3, so the group hands this replica's partitions to healthy ones.
+         */
+        @WithName("exit-after-refusal")
+        @WithDefault("60s")
+        Duration exitAfterRefusal();
     }
 
     /** Kafka topics. */

@@ -83,11 +83,13 @@ public class EventConsumer {
                     if (err == null) {
                         scoring.recordVerdict(v);
                         metrics.endToEnd(Duration.between(e.time() == null ? Instant.now() : e.time(), Instant.now()));
-                        alerts.maybePush(v);
+                        alerts.maybePush(v, scoring::severityOf);
                     } else {
                         metrics.outcome("failed");
-                        LOG.errorf("event %s-%d@%d failed: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
-                                err.getClass().getSimpleName());
+                        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                                ? err.getCause() : err;
+                        LOG.errorf("event %s-%d@%d failed: %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
+                                cause.getClass().getName(), cause.getMessage());
                     }
                     finish(msg, err);
                 });

@@ -43,12 +43,19 @@ public class AlertPusher {
         this.metrics = metrics;
     }
 
-    public void maybePush(Verdict v) {
+    /**
+     * @param severityOf the catalog severity of a category; only flagged categories at or above the
+     *                   minimum severity are pushed, so a critical verdict does not page for its warnings
+     */
+    public void maybePush(Verdict v, java.util.function.Function<String, String> severityOf) {
         if (endpoint.isEmpty() || !v.flagged() || Verdict.NO_SEVERITY.equals(v.severity())
                 || !Catalog.Severity.valueOf(v.severity()).atLeast(minSeverity)) {
             return;
         }
-        String body = payload(v);
+        String body = payload(v, severityOf);
+        if (body.equals("[]")) {
+            return;
+        }
         HttpRequest req = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
@@ -61,22 +68,23 @@ public class AlertPusher {
         });
     }
 
-    String payload(Verdict v) {
+    String payload(Verdict v, java.util.function.Function<String, String> severityOf) {
         ArrayNode alerts = JSON.createArrayNode();
         Instant now = Instant.now();
         for (Verdict.CategoryScore c : v.categories()) {
-            if (!c.flagged()) {
+            String severity = severityOf.apply(c.name());
+            if (!c.flagged() || !Catalog.Severity.valueOf(severity).atLeast(minSeverity)) {
                 continue;
             }
             ObjectNode a = alerts.addObject();
             ObjectNode labels = a.putObject("labels");
             labels.put("alertname", ALERT_NAME);
             labels.put("category", c.name());
-            labels.put("severity", v.severity());
+            labels.put("severity", severity);
             labels.put("tenant", v.tenant() == null ? "none" : v.tenant());
             labels.put("pack_version", v.pack().version());
             ObjectNode ann = a.putObject("annotations");
-            ann.put("summary", "Critical " + c.name() + " verdict (score " + c.score() + " >= " + c.threshold() + ")");
+            ann.put("summary", severity + " " + c.name() + " verdict (score " + c.score() + " >= " + c.threshold() + ")");
             ann.put("features", v.evidence().stream().filter(e -> e.category().equals(c.name()))
                     .map(e -> e.feature() + " " + e.label() + " (" + e.activation() + ")").collect(Collectors.joining("; ")));
             ann.put("scores", v.categories().stream().map(s -> s.name() + "=" + s.score()).collect(Collectors.joining(", ")));

@@ -13,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads the configured pack at start (applying threshold overrides), owns its {@link SafetyScorer},
- * and records the pack's metrics. A refused pack leaves readiness down and is counted.
+ * and records the pack's metrics. A refused pack leaves readiness down, is counted, and the process
+ * exits after {@code monitor.pack.exit-after-refusal} rather than sit on partitions it cannot score.
  */
 @ApplicationScoped
 public class ScoringService {
@@ -62,7 +64,17 @@ public class ScoringService {
         } catch (RuntimeException ex) {
             loadError = ex.getMessage();
             metrics.packLoadFailure();
-            LOG.errorf("model pack refused: %s", ex.getMessage());
+            Duration grace = config.pack().exitAfterRefusal();
+            LOG.errorf("model pack refused: %s; exiting in %s so this replica's partitions go to healthy ones",
+                    ex.getMessage(), grace);
+            Thread.ofPlatform().name("pack-refused-exit").daemon().start(() -> {
+                try {
+                    Thread.sleep(grace.toMillis());
+                    io.quarkus.runtime.Quarkus.asyncExit(3);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 
@@ -131,6 +143,11 @@ public class ScoringService {
                 }
             }
         }
+    }
+
+    /** The catalog severity of a category of the loaded pack (warning when unknown). */
+    public String severityOf(String category) {
+        return severityOf(ready.getNow(null), category);
     }
 
     private static String severityOf(SafetyScorer s, String category) {

@@ -83,6 +83,30 @@ class DashboardsTest {
         soft.assertAll();
     }
 
+    /** Panels fit the 24-column grid and do not overlap (Grafana would shuffle them). */
+    @Test
+    void panelsFitTheGridWithoutOverlap() {
+        dashboards().forEach((file, d) -> {
+            List<JsonNode> top = new ArrayList<>();
+            d.path("panels").forEach(top::add);
+            for (int i = 0; i < top.size(); i++) {
+                JsonNode a = top.get(i).path("gridPos");
+                assertThat(a.path("x").asInt() + a.path("w").asInt()).as("%s / %s: x + w", file, top.get(i).path("title"))
+                        .isLessThanOrEqualTo(24);
+                assertThat(a.path("h").asInt()).as("%s / %s: h", file, top.get(i).path("title")).isPositive();
+                for (int j = i + 1; j < top.size(); j++) {
+                    JsonNode b = top.get(j).path("gridPos");
+                    boolean overlap = a.path("x").asInt() < b.path("x").asInt() + b.path("w").asInt()
+                            && b.path("x").asInt() < a.path("x").asInt() + a.path("w").asInt()
+                            && a.path("y").asInt() < b.path("y").asInt() + b.path("h").asInt()
+                            && b.path("y").asInt() < a.path("y").asInt() + a.path("h").asInt();
+                    assertThat(overlap).as("%s: panels '%s' and '%s' overlap", file,
+                            top.get(i).path("title").asText(), top.get(j).path("title").asText()).isFalse();
+                }
+            }
+        });
+    }
+
     @Test
     void overviewAndFeaturesShowWhatOnCallNeeds() {
         String overview = allExprs(dashboards().get("sae-monitor-overview.json")).toString();

@@ -1,0 +1,134 @@
+package dev.saemonitor.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saemonitor.bench.BenchTraffic;
+import dev.saemonitor.bench.Percentiles;
+import dev.saemonitor.bench.PipelineDriver;
+import dev.saemonitor.bench.ServiceProcess;
+import dev.saemonitor.broker.EmbeddedKafka;
+import dev.saemonitor.config.Topics;
+import dev.saemonitor.scoring.SafetyScorer;
+import dev.saemonitor.scoring.ScoreRequest;
+import dev.saemonitor.scoring.StageListener;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bench}: the service (packaged jar, child process) behind a real broker, driven with a
+ * realistic length mix: (1) maximum throughput, (2) latency percentiles at a fraction of it, and (3)
+ * in the same run, the raw throughput of the same pack's ONNX graphs with large sorted batches, so the
+ * ratio shows the pipeline's overhead. Also the service's time to ready and peak resident memory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the pipeline through a real broker against the raw ONNX throughput of the same pack.")
+public class BenchCommand implements Callable<Integer> {
+    @Mixin
+    PackOptions packOptions;
+    @Option(names = "--events", defaultValue = "1500", description = "events per phase (default: ${DEFAULT-VALUE})")
+    int events;
+    @Option(names = "--load-fraction", defaultValue = "0.5", description = "offered load of the latency phase, as a fraction of measured max throughput (default: ${DEFAULT-VALUE})")
+    double loadFraction;
+    @Option(names = "--data", defaultValue = "data/seed/dev.jsonl", description = "JSONL texts to draw the length mix from (default: ${DEFAULT-VALUE})")
+    Path data;
+    @Option(names = "--jar", defaultValue = "target/quarkus-app/quarkus-run.jar", description = "the packaged service (default: ${DEFAULT-VALUE})")
+    Path jar;
+    @Option(names = "--bootstrap-servers", description = "an existing cluster (default: an in-process broker)")
+    String bootstrap;
+    @Option(names = "--json-out", description = "also write the figures as JSON here")
+    Path jsonOut;
+    @Option(names = "--service-prop", description = "extra -D property for the service, e.g. monitor.batch.max-events=64")
+    List<String> serviceProps = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isRegularFile(jar)) {
+            throw new BadInputException(jar + " missing: build it first with ./mvnw package -DskipTests");
+        }
+        List<String> warm = BenchTraffic.texts(data, Math.max(50, events / 10), 7);
+        List<String> max = BenchTraffic.texts(data, events, 1);
+        List<String> paced = BenchTraffic.texts(data, events, 2);
+        ObjectNode report = new ObjectMapper().createObjectNode();
+        report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + Runtime.version());
+        report.put("pack", packOptions.pack.toString());
+        EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(Topics.DEFAULT_PARTITIONS, Topics.ALL_DEFAULTS) : null;
+        String servers = broker != null ? broker.bootstrapServers() : bootstrap;
+        Path log = Files.createTempFile("sae-monitor-bench", ".log");
+        try (ServiceProcess svc = ServiceProcess.start(jar, servers, packOptions.pack, 18080, 19000, log, serviceProps);
+             PipelineDriver driver = new PipelineDriver(servers, Topics.EVENTS, Topics.VERDICTS)) {
+            long readyMs = svc.awaitReady(Duration.ofMinutes(2));
+            report.put("readyMs", readyMs);
+            out.printf("service ready in %d ms (log: %s)%n", readyMs, log);
+            driver.run("warm", warm, 0, Duration.ofMinutes(5));
+            PipelineDriver.Run thr = driver.run("max", max, 0, Duration.ofMinutes(10));
+            out.printf("pipeline max throughput: %.1f events/s, %.0f tokens/s (%d events, %d missing)%n",
+                    thr.eventsPerSecond(), thr.tokensPerSecond(), thr.events(), thr.missing());
+            double rate = thr.eventsPerSecond() * loadFraction;
+            PipelineDriver.Run lat = driver.run("paced", paced, rate, Duration.ofMinutes(10));
+            out.printf("at %.1f events/s offered: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%d missing)%n", rate,
+                    Percentiles.of(lat.latenciesMs(), 50), Percentiles.of(lat.latenciesMs(), 95),
+                    Percentiles.of(lat.latenciesMs(), 99), lat.missing());
+            long rss = svc.peakRssMib();
+            out.printf("service peak RSS: %d MiB%n", rss);
+            ObjectNode p = report.putObject("pipeline");
+            p.put("eventsPerSecond", thr.eventsPerSecond());
+            p.put("tokensPerSecond", thr.tokensPerSecond());
+            p.put("missing", thr.missing() + lat.missing());
+            p.put("offeredEventsPerSecond", rate);
+            p.put("p50Ms", Percentiles.of(lat.latenciesMs(), 50));
+            p.put("p95Ms", Percentiles.of(lat.latenciesMs(), 95));
+            p.put("p99Ms", Percentiles.of(lat.latenciesMs(), 99));
+            p.put("peakRssMib", rss);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+        // raw ONNX throughput of the same pack, with the service stopped so it has the cores to itself
+        try (SafetyScorer scorer = packOptions.open()) {
+            raw(scorer, warm);
+            double[] r = raw(scorer, max);
+            out.printf("raw ONNX (same pack, batches of 64 texts): %.1f events/s, %.0f tokens/s%n", r[0], r[1]);
+            double ratio = report.path("pipeline").path("eventsPerSecond").asDouble() / r[0];
+            out.printf("pipeline / raw = %.2f%n", ratio);
+            ObjectNode rn = report.putObject("raw");
+            rn.put("eventsPerSecond", r[0]);
+            rn.put("tokensPerSecond", r[1]);
+            report.put("pipelineOverRaw", ratio);
+        }
+        if (jsonOut != null) {
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(jsonOut.toFile(), report);
+        }
+        return MonitorCli.OK;
+    }
+
+    private static double[] raw(SafetyScorer scorer, List<String> texts) throws Exception {
+        long t0 = System.nanoTime();
+        long tokens = 0;
+        for (int i = 0; i < texts.size(); i += 64) {
+            List<ScoreRequest> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(texts.size(), i + 64); j++) {
+                batch.add(ScoreRequest.ofText("raw-" + j, texts.get(j)));
+            }
+            for (var v : scorer.score(batch, false, StageListener.NONE)) {
+                tokens += v.tokens();
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        return new double[] {texts.size() / s, tokens / s};
+    }
+}
