@@ -55,6 +55,8 @@ public class TrainSaeCommand implements Callable<Integer> {
     float auxAlpha;
     @Option(names = "--threads", description = "worker threads (default: CPU cores)")
     Integer threads;
+    @Option(names = "--matmul", defaultValue = "ort", description = "encoder matmul: ort (ONNX Runtime SGEMM) or java (default: ${DEFAULT-VALUE})")
+    String matmul;
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--readers-dir", description = "readers directory, to re-seal the pack around --out (default: target/readers)")
@@ -88,7 +90,7 @@ public class TrainSaeCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err, "tokens", opts.tokens());
         SaeTrainer.Result result;
         try {
-            result = new SaeTrainer(opts).train(data, hook, model, (step, steps, seen, mse, fve, l0, dead) ->
+            result = new SaeTrainer(opts, !"java".equals(matmul)).train(data, hook, model, (step, steps, seen, mse, fve, l0, dead) ->
                     progress.add(opts.batch(), String.format("step %d/%d mse %.4f fve~%.3f L0 %.1f dead %.3f",
                             step, steps, mse, fve, l0, dead)));
         } catch (IllegalArgumentException e) {

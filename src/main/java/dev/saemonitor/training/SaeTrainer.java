@@ -27,9 +27,17 @@ public final class SaeTrainer {
     }
 
     private final TrainingOptions o;
+    private final boolean ortMatmul;
 
+    /** A trainer whose encoder matmul runs in ONNX Runtime ({@link OrtMatmul}). */
     public SaeTrainer(TrainingOptions options) {
+        this(options, true);
+    }
+
+    /** {@code ortMatmul = false}: the encoder matmul runs in the workers' plain Java tiled loop. */
+    public SaeTrainer(TrainingOptions options, boolean ortMatmul) {
         this.o = options;
+        this.ortMatmul = ortMatmul;
     }
 
     /** The trained SAE and its report. */
@@ -63,7 +71,9 @@ public final class SaeTrainer {
         long t0 = System.nanoTime();
         double lastMse = 0;
         ForkJoinPool pool = new ForkJoinPool(o.threads());
-        try {
+        float[] xcBuf = ortMatmul ? new float[o.batch() * dIn] : null;
+        float[] preBuf = ortMatmul ? new float[o.batch() * o.dSae()] : null;
+        try (OrtMatmul mm = ortMatmul ? new OrtMatmul(dIn, o.dSae(), o.threads()) : null) {
             for (long step = 1; step <= steps; step++) {
                 for (int b = 0; b < batch.length; b++) {
                     if (cursor == trainRows) {
@@ -78,13 +88,19 @@ public final class SaeTrainer {
                     deadCount += dead[j] ? 1 : 0;
                 }
                 int dc = deadCount;
+                if (mm != null) {
+                    pool.submit(() -> IntStream.range(0, workers.length).parallel().forEach(w -> SaeWorker.centre(
+                            data.data(), batch, batch.length * w / workers.length, batch.length * (w + 1) / workers.length,
+                            p.bDec, xcBuf))).join();
+                    mm.run(xcBuf, batch.length, p.wEnc, p.bEnc, preBuf);
+                }
                 pool.submit(() -> IntStream.range(0, workers.length).parallel().forEach(w -> {
                     SaeWorker wk = workers[w];
                     wk.resetStats();
                     wk.grad.clear();
                     int from = (int) ((long) batch.length * w / workers.length);
                     int to = (int) ((long) batch.length * (w + 1) / workers.length);
-                    wk.run(data.data(), batch, from, to, true, batch.length, dead, dc);
+                    wk.run(data.data(), batch, from, to, true, batch.length, dead, dc, xcBuf, preBuf);
                 })).join();
                 float lr = o.lr() * (float) Math.min(1.0, (steps - step + 1) / (0.2 * steps));
                 long tt = step;
@@ -124,12 +140,14 @@ public final class SaeTrainer {
             for (long lf : lastFired) {
                 deadEnd += done - lf > o.deadTokens() ? 1 : 0;
             }
-            Eval ev = evaluate(pool, workers, data, trainRows, heldOut);
+            Eval ev = evaluate(pool, workers, data, trainRows, heldOut, mm, xcBuf, preBuf);
             SaeConfig cfg = new SaeConfig(o.architecture(), dIn, o.dSae(), o.topK() ? o.k() : 0, true, hookName, modelName);
             TrainingReport report = new TrainingReport(o.architecture().saeLensName(), dIn, o.dSae(), o.topK() ? o.k() : 0,
                     o.topK() ? 0f : o.l1(), o.lr(), o.batch(), done, heldOut, steps, ev.fve, ev.l0,
                     (double) deadEnd / o.dSae(), ev.silent, lastMse, done / seconds, seconds, o.threads(), o.seed());
             return new Result(p.toWeights(cfg), report);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("ONNX Runtime matmul failed: " + e.getMessage(), e);
         } finally {
             pool.shutdown();
         }
@@ -138,14 +156,25 @@ public final class SaeTrainer {
     private record Eval(double fve, double l0, double silent) {
     }
 
-    private Eval evaluate(ForkJoinPool pool, SaeWorker[] workers, Npy.Matrix data, int first, int count) {
+    private Eval evaluate(ForkJoinPool pool, SaeWorker[] workers, Npy.Matrix data, int first, int count, OrtMatmul mm,
+                          float[] xcBuf, float[] preBuf) throws ai.onnxruntime.OrtException {
         int dIn = data.cols();
-        int[] rows = IntStream.range(first, first + count).toArray();
-        pool.submit(() -> IntStream.range(0, workers.length).parallel().forEach(w -> {
-            workers[w].resetStats();
-            int from = (int) ((long) count * w / workers.length), to = (int) ((long) count * (w + 1) / workers.length);
-            workers[w].run(data.data(), rows, from, to, false, count, null, 0);
-        })).join();
+        for (SaeWorker w : workers) {
+            w.resetStats();
+        }
+        int chunk = o.batch();
+        for (int c0 = 0; c0 < count; c0 += chunk) {
+            int n = Math.min(chunk, count - c0);
+            int[] rows = IntStream.range(first + c0, first + c0 + n).toArray();
+            if (mm != null) {
+                SaeWorker.centre(data.data(), rows, 0, n, workers[0].bDec(), xcBuf);
+                mm.run(xcBuf, n, workers[0].wEnc(), workers[0].bEnc(), preBuf);
+            }
+            pool.submit(() -> IntStream.range(0, workers.length).parallel().forEach(w -> {
+                int from = n * w / workers.length, to = n * (w + 1) / workers.length;
+                workers[w].run(data.data(), rows, from, to, false, n, null, 0, xcBuf, mm == null ? null : preBuf);
+            })).join();
+        }
         float[] mean = mean(data.data(), dIn, first, data.rows());
         double var = variance(data.data(), dIn, first, data.rows(), mean) * count;
         double se = 0, act = 0;

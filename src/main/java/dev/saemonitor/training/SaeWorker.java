@@ -43,6 +43,18 @@ final class SaeWorker {
         this.actVal = new float[p.dSae];
     }
 
+    float[] bDec() {
+        return p.bDec;
+    }
+
+    float[] wEnc() {
+        return p.wEnc;
+    }
+
+    float[] bEnc() {
+        return p.bEnc;
+    }
+
     void resetStats() {
         sqErr = 0;
         auxSqErr = 0;
@@ -55,11 +67,37 @@ final class SaeWorker {
      * the batch-mean loss for a batch of {@code batchSize}; {@code dead} (may be null) lists dead latents.
      */
     void run(float[] data, int[] order, int from, int to, boolean train, int batchSize, boolean[] dead, int deadCount) {
+        run(data, order, from, to, train, batchSize, dead, deadCount, null, null);
+    }
+
+    /**
+     * As above; when {@code sharedPre} is given, row {@code q} of the batch has its centred input at
+     * {@code sharedXc[q * d_in]} and pre-activations at {@code sharedPre[q * d_sae]} (computed by {@link OrtMatmul}).
+     */
+    void run(float[] data, int[] order, int from, int to, boolean train, int batchSize, boolean[] dead, int deadCount,
+             float[] sharedXc, float[] sharedPre) {
         for (int b = from; b < to; b += ROW_BLOCK) {
             int n = Math.min(ROW_BLOCK, to - b);
-            encode(data, order, b, n);
+            if (sharedPre == null) {
+                encode(data, order, b, n);
+            }
             for (int r = 0; r < n; r++) {
-                row(data, order[b + r], r, train, batchSize, dead, deadCount);
+                if (sharedPre == null) {
+                    row(data, order[b + r], xc, pre, r, train, batchSize, dead, deadCount);
+                } else {
+                    row(data, order[b + r], sharedXc, sharedPre, b + r, train, batchSize, dead, deadCount);
+                }
+            }
+        }
+    }
+
+    /** Centred inputs {@code x - b_dec} of rows {@code order[from, to)} into {@code out} at their batch positions. */
+    static void centre(float[] data, int[] order, int from, int to, float[] bDec, float[] out) {
+        int d = bDec.length;
+        for (int q = from; q < to; q++) {
+            int xo = order[q] * d;
+            for (int i = 0; i < d; i++) {
+                out[q * d + i] = data[xo + i] - bDec[i];
             }
         }
     }
@@ -90,9 +128,10 @@ final class SaeWorker {
         }
     }
 
-    private void row(float[] data, int rowIndex, int r, boolean train, int batchSize, boolean[] dead, int deadCount) {
+    private void row(float[] data, int rowIndex, float[] xcA, float[] preA, int r, boolean train, int batchSize,
+                     boolean[] dead, int deadCount) {
         int dIn = p.dIn, dSae = p.dSae, po = r * dSae, xo = rowIndex * dIn;
-        int n = select(po);
+        int n = select(preA, po);
         active += n;
         System.arraycopy(p.bDec, 0, err, 0, dIn);
         for (int a = 0; a < n; a++) {
@@ -116,15 +155,15 @@ final class SaeWorker {
         }
         for (int a = 0; a < n; a++) {
             float gPre = backDecoder(act[a], actVal[a], g) + (o.topK() ? 0f : o.l1());
-            backEncoder(act[a], gPre, r);
+            backEncoder(act[a], gPre, xcA, r);
         }
         if (deadCount > 0 && o.auxK() > 0) {
-            aux(po, r, dead, scale);
+            aux(preA, xcA, po, r, dead, scale);
         }
     }
 
     /** Active latents of pre-activations at {@code po} into act/actVal; returns how many. */
-    private int select(int po) {
+    private int select(float[] pre, int po) {
         int n = 0;
         if (o.topK()) {
             float[] v = Arrays.copyOfRange(pre, po, po + p.dSae);
@@ -157,7 +196,7 @@ final class SaeWorker {
     }
 
     /** Encoder gradient for one active latent; the input is x - b_dec, so b_dec gets the opposite share. */
-    private void backEncoder(int j, float gPre, int r) {
+    private void backEncoder(int j, float gPre, float[] xc, int r) {
         int o0 = j * p.dIn, xo = r * p.dIn;
         grad.bEnc[j] += gPre;
         for (int i = 0; i < p.dIn; i++) {
@@ -167,7 +206,7 @@ final class SaeWorker {
     }
 
     /** AuxK: the top auxK dead latents reconstruct the residual x - x_hat (treated as a constant). */
-    private void aux(int po, int r, boolean[] dead, float scale) {
+    private void aux(float[] pre, float[] xc, int po, int r, boolean[] dead, float scale) {
         int dIn = p.dIn;
         float[] v = new float[p.dSae];
         Arrays.fill(v, Float.NEGATIVE_INFINITY);
@@ -202,7 +241,7 @@ final class SaeWorker {
         auxSqErr += se;
         for (int a = 0; a < n; a++) {
             int j = top[a];
-            backEncoder(j, backDecoder(j, v[j], ga), r);
+            backEncoder(j, backDecoder(j, v[j], ga), xc, r);
         }
     }
 

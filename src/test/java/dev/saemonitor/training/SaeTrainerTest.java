@@ -72,6 +72,17 @@ class SaeTrainerTest {
     }
 
     @Test
+    void onnxRuntimeAndJavaMatmulsTrainTheSameSae() {
+        Npy.Matrix data = sparseData(3000, 16, 24, 9);
+        TrainingOptions o = new TrainingOptions(SaeArchitecture.TOPK, 32, 4, 0f, 0.01f, 128, 5_000, 0.05, 1_000,
+                1f / 32, 8, 2, 7);
+        SaeTrainer.Listener quiet = (s, n, t, mse, fve, l0, dead) -> { };
+        TrainingReport ort = new SaeTrainer(o, true).train(data, "h", "m", quiet).report();
+        TrainingReport java = new SaeTrainer(o, false).train(data, "h", "m", quiet).report();
+        assertThat(ort.fve()).isCloseTo(java.fve(), within(1e-3));
+    }
+
+    @Test
     void bDecStartsAtTheDataMean() {
         float[] mean = SaeTrainer.mean(new float[] {1, 2, 3, 6}, 2, 0, 2);
         assertThat(mean).containsExactly(2f, 4f);
