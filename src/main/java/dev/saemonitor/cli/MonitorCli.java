@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sae-monitor", mixinStandardHelpOptions = true, version = "sae-safety-monitor 0.1.0",
         description = "Watches LLM traffic through a reader model and a sparse autoencoder.",
         subcommands = {ServeCommand.class, ScoreCommand.class, ExtractCommand.class, EncodeCommand.class,
-                ImportSaeCommand.class, BenchCommand.class, BrokerCommand.class})
+                ImportSaeCommand.class, InitPackCommand.class, TrainSaeCommand.class, LabelFeaturesCommand.class,
+                CalibrateCommand.class, EvalCommand.class, BenchCommand.class, BrokerCommand.class})
 public class MonitorCli {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
