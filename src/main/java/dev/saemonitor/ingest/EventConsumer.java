@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -103,9 +102,5 @@ public class EventConsumer {
             // the connector's dead-letter-queue failure strategy keeps the record, with the exception class as reason
             msg.nack(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
         }
-    }
-
-    static CompletableFuture<Void> done() {
-        return CompletableFuture.completedFuture(null);
     }
 }

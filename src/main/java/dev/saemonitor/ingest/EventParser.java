@@ -87,11 +87,7 @@ public final class EventParser {
             return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "schemaVersion '" + data.path("schemaVersion").asText()
                     + "', expected 1");
         }
-        return fromData(data, bytesOf(value), key, fallbackId, recordTime, ceId, ceTime, ceSubject, ceTenant);
-    }
-
-    private static int bytesOf(byte[] v) {
-        return v.length;
+        return fromData(data, value.length, key, fallbackId, recordTime, ceId, ceTime, ceSubject, ceTenant);
     }
 
     private ParseResult fromData(JsonNode d, int bytes, String key, String fallbackId, Instant recordTime, String ceId,

@@ -49,16 +49,8 @@ public class DeadLetterPublisher {
         h.add(OFFSET, String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Void> done = new CompletableFuture<>();
         Message<byte[]> m = Message.of(value == null ? new byte[0] : value)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(h).build())
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    done.completeExceptionally(t);
-                    return CompletableFuture.completedFuture(null);
-                });
-        dlq.sendMessageAndForget(m);
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(h).build());
+        dlq.sendMessageAndForget(Delivery.tracked(m, done));
         return done;
     }
 }

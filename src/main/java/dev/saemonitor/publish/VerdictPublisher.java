@@ -71,16 +71,8 @@ public class VerdictPublisher {
                 .withSubject(v.conversationId()).withDataContentType("application/json").build();
         OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(v.conversationId()).build();
-        Message<String> m = Message.of(json).addMetadata(ce).addMetadata(kafka)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(t -> {
-                    done.completeExceptionally(t);
-                    return CompletableFuture.completedFuture(null);
-                });
-        emitter.sendMessageAndForget(m);
+        Message<String> m = Message.of(json).addMetadata(ce).addMetadata(kafka);
+        emitter.sendMessageAndForget(Delivery.tracked(m, done));
         return done;
     }
 }
