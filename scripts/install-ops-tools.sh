@@ -2,17 +2,23 @@
 # Installs the ops tools the alerting tests use, from Debian packages, when they are missing:
 #   promtool  (package prometheus)               alerts/ and dashboard expressions
 #   amtool    (package prometheus-alertmanager)  alerts/alertmanager.yml
-# Idempotent: does nothing when both are on PATH. Runs `apt-get update` only when the
+#   prometheus, prometheus-alertmanager (the servers, same packages)  AlertingEndToEndTest
+# Idempotent: does nothing when all are on PATH. Runs `apt-get update` only when the
 # packages are not found in the current package lists. Non-interactive.
 # Exit status: 0 when both tools are available afterwards, 1 otherwise (with a message).
 set -uo pipefail
 
 need=()
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  need+=(prometheus)
+fi
+if ! command -v amtool >/dev/null 2>&1 \
+    || { ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; }; then
+  need+=(prometheus-alertmanager)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-ops-tools: promtool and amtool already installed"
+  echo "install-ops-tools: promtool, amtool, prometheus and alertmanager already installed"
   exit 0
 fi
 
@@ -57,7 +63,8 @@ if ! apt_install >/tmp/install-ops-tools.log 2>&1; then
   apt_install >/tmp/install-ops-tools.log 2>&1 || true
 fi
 # Package installed but the binary gone (deleted by hand): reinstall once.
-if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; then
+if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1 \
+    || ! command -v prometheus >/dev/null 2>&1; then
   apt_install --reinstall >>/tmp/install-ops-tools.log 2>&1 || true
 fi
 
@@ -65,6 +72,10 @@ fi
 ok=0
 command -v promtool >/dev/null 2>&1 || { say "promtool is still missing"; ok=1; }
 command -v amtool >/dev/null 2>&1 || { say "amtool is still missing"; ok=1; }
+# The servers only matter to AlertingEndToEndTest: report them, keep the exit status about the CLIs.
+command -v prometheus >/dev/null 2>&1 || say "prometheus (server) is still missing"
+command -v prometheus-alertmanager >/dev/null 2>&1 || command -v alertmanager >/dev/null 2>&1 \
+  || say "alertmanager (server) is still missing"
 if [ "$ok" -eq 0 ]; then
   say "ok: $(promtool --version 2>&1 | head -n1); $(amtool --version 2>&1 | head -n1)"
 else

@@ -89,6 +89,30 @@ final class OpsTools {
         return tool.get();
     }
 
+    /**
+     * The first of {@code names} found on PATH (e.g. {@code prometheus-alertmanager}, then
+     * {@code alertmanager}); when none is, runs scripts/install-ops-tools.sh once and looks again.
+     * Does not abort: callers that run before a test (an ExecutionCondition) decide what to do.
+     */
+    static Optional<Path> findOrInstall(String... names) {
+        Optional<Path> tool = findFirst(names);
+        if (tool.isEmpty()) {
+            tryInstall();
+            tool = findFirst(names);
+        }
+        return tool;
+    }
+
+    private static Optional<Path> findFirst(String... names) {
+        for (String n : names) {
+            Optional<Path> p = findOnPath(n);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<Path> findOnPath(String name) {
         Set<String> dirs = new LinkedHashSet<>();
         String path = System.getenv("PATH");
@@ -118,7 +142,7 @@ final class OpsTools {
             System.err.println("[ops-tests] " + INSTALL_SCRIPT + " not found");
             return;
         }
-        System.err.println("[ops-tests] promtool/amtool missing, running " + INSTALL_SCRIPT);
+        System.err.println("[ops-tests] ops tools missing, running " + INSTALL_SCRIPT);
         Result r = run(Duration.ofMinutes(5), List.of("bash", script.toString()));
         System.err.println("[ops-tests] " + INSTALL_SCRIPT + " exited " + r.exitCode() + ":\n" + r.output());
     }
