@@ -188,7 +188,11 @@ public class MonitorMetrics {
         registry.counter(ALERTS_PUSHED, TAG_OUTCOME, ok ? "sent" : "failed").increment();
     }
 
-    String tenantLabel(String tenant) {
+    /**
+     * The tenant as a label value: itself for the first {@code max-tenants} well-formed tenants,
+     * {@code other} beyond, {@code none} when absent. Alerts use the same value so inhibition matches.
+     */
+    public String tenantLabel(String tenant) {
         if (tenant == null || tenant.isBlank()) {
             return NO_TENANT;
         }

@@ -81,7 +81,7 @@ public class AlertPusher {
             labels.put("alertname", ALERT_NAME);
             labels.put("category", c.name());
             labels.put("severity", severity);
-            labels.put("tenant", v.tenant() == null ? "none" : v.tenant());
+            labels.put("tenant", metrics.tenantLabel(v.tenant()));
             labels.put("pack_version", v.pack().version());
             ObjectNode ann = a.putObject("annotations");
             ann.put("summary", severity + " " + c.name() + " verdict (score " + c.score() + " >= " + c.threshold() + ")");
