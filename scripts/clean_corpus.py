@@ -4,19 +4,24 @@ Usage: clean_corpus.py PACKAGE_DIR OUT_DIR. Deterministic: files are read in sor
 shards are written in that order, so the same tarball gives byte-identical shards.
 """
 import hashlib
+import html
 import os
 import re
 import sys
 
 MIN, MAX, PER_SHARD = 300, 1500, 2000
 SPACE = re.compile(r"\s+")
-NOISE = re.compile(r"(https?://|www\.|@|^>|-----|_____|=3D|unsubscribe|mailing list)", re.I)
+NOISE = re.compile(r"(https?://|www\.|@|^\s*\w{0,3}>|-----|_____|=3D|=20|unsubscribe|mailing list)", re.I)
+TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
 def mail_body(raw):
     """Drops RFC 822 headers, quoted replies, signatures and list footers."""
     parts = raw.split("\n\n", 1)
     body = parts[1] if len(parts) == 2 else ""
+    if TAG.search(body):
+        body = re.sub(r"(?is)<(style|script|head)[^>]*>.*?</\1>", " ", body)
+        body = html.unescape(TAG.sub("\n", body))
     lines = []
     for line in body.split("\n"):
         if line.strip() in ("--", "-- ") or line.startswith("_______________"):

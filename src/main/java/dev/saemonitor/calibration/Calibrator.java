@@ -53,16 +53,20 @@ public final class Calibrator {
             }
             HeadFitter.Head head = fitter.fit(data, rows, pos);
             double[] prob = new double[rows.length];
+            double[] oof = new double[rows.length];
             List<Double> benign = new ArrayList<>();
             for (int i = 0; i < rows.length; i++) {
                 prob[i] = sigmoid(head.logit(data, rows[i]));
+                oof[i] = sigmoid(head.outOfFoldLogits()[i]);
                 if (texts.get(rows[i]).benign()) {
-                    benign.add(prob[i]);
+                    benign.add(oof[i]);
                 }
             }
+            // threshold on out-of-fold scores: in-sample scores of a head that fits its training set
+            // almost perfectly sit too low on benign texts, and the FPR on new texts would overshoot
             double[] benignScores = benign.stream().mapToDouble(Double::doubleValue).toArray();
             double threshold = Math.min(1 - 1e-6, Math.max(1e-6, RocMath.thresholdAtFpr(benignScores, targetFpr)));
-            double[][] split = RocMath.split(prob, pos);
+            double[][] split = RocMath.split(oof, pos);
             out.add(category(pack, cat, head, threshold, data, dataName, benignScores.length, nPos));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("positives", nPos);
@@ -73,8 +77,8 @@ public final class Calibrator {
             m.put("cvAuroc", head.cvAuroc());
             m.put("trainAuroc", RocMath.auroc(prob, pos));
             m.put("threshold", threshold);
-            m.put("trainTprAtThreshold", RocMath.rateAtOrAbove(split[0], threshold));
-            m.put("trainBenignFprAtThreshold", RocMath.rateAtOrAbove(benignScores, threshold));
+            m.put("cvTprAtThreshold", RocMath.rateAtOrAbove(split[0], threshold));
+            m.put("cvBenignFprAtThreshold", RocMath.rateAtOrAbove(benignScores, threshold));
             metrics.put(cat, m);
         }
         return new Result(new Catalog(out), metrics);
@@ -97,7 +101,7 @@ public final class Calibrator {
                 .map(Catalog.Category::severity).findFirst()
                 .orElse(name.equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
         return new Catalog.Category(name, sev, round(head.bias()), threshold, feats,
-                new Catalog.ThresholdChoice("target FPR on benign calibration texts", targetFpr, dataName,
+                new Catalog.ThresholdChoice("target FPR on benign calibration texts, out-of-fold scores", targetFpr, dataName,
                         LocalDate.now().toString(), negatives, positives));
     }
 

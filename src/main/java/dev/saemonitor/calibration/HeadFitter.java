@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 /**
  * Fits one category's sparse head on pooled SAE codes: keeps the {@code topN} columns (feature x pooling)
  * with the largest univariate |AUROC - 0.5|, picks liblinear's C for L1-regularised logistic regression
- * by stratified 3-fold cross-validated AUROC, and refits on everything.
+ * by stratified 3-fold cross-validated AUROC, and refits on everything. The out-of-fold logits of the
+ * chosen C are kept: they score calibration texts as unseen texts would be scored.
  */
 public final class HeadFitter {
     static final double[] C_GRID = {0.03, 0.1, 0.3, 1, 3};
@@ -23,7 +24,7 @@ public final class HeadFitter {
     }
 
     /** A head: pooled-matrix columns and their raw weights, the bias, and what CV measured. */
-    public record Head(int[] columns, double[] weights, double bias, double c, double cvAuroc) {
+    public record Head(int[] columns, double[] weights, double bias, double c, double cvAuroc, double[] outOfFoldLogits) {
         public double logit(PooledTexts data, int text) {
             double s = bias;
             for (int i = 0; i < columns.length; i++) {
@@ -43,11 +44,14 @@ public final class HeadFitter {
             }
         }
         double bestC = C_GRID[0], bestAuc = -1;
+        double[] bestOof = null;
         for (double c : C_GRID) {
-            double auc = crossValidate(x, positive, c);
+            double[] oof = crossValidate(x, positive, c);
+            double auc = RocMath.auroc(oof, positive);
             if (auc > bestAuc + 1e-9) {
                 bestAuc = auc;
                 bestC = c;
+                bestOof = oof;
             }
         }
         LogisticFit.Linear1 fit = LogisticFit.fit(x, positive, SolverType.L1R_LR, bestC);
@@ -59,7 +63,7 @@ public final class HeadFitter {
         }
         int[] kc = keep.stream().mapToInt(j -> cols[j]).toArray();
         double[] kw = keep.stream().mapToDouble(j -> fit.weights()[j]).toArray();
-        return new Head(kc, kw, fit.bias(), bestC, bestAuc);
+        return new Head(kc, kw, fit.bias(), bestC, bestAuc, bestOof);
     }
 
     int[] selectColumns(PooledTexts data, int[] rows, boolean[] positive) {
@@ -79,7 +83,8 @@ public final class HeadFitter {
                 .limit(topN).mapToInt(Integer::intValue).toArray();
     }
 
-    static double crossValidate(double[][] x, boolean[] y, double c) {
+    /** Out-of-fold logits: each text scored by the model fitted on the other folds. */
+    static double[] crossValidate(double[][] x, boolean[] y, double c) {
         double[] scores = new double[x.length];
         int[] fold = new int[x.length];
         int p = 0, q = 0;
@@ -101,6 +106,6 @@ public final class HeadFitter {
                 }
             }
         }
-        return RocMath.auroc(scores, y);
+        return scores;
     }
 }

@@ -29,7 +29,7 @@ public class CalibrateCommand implements Callable<Integer> {
     Path data;
     @Option(names = "--target-fpr", defaultValue = "0.05", description = "false-positive rate on benign texts at the threshold (default: ${DEFAULT-VALUE})")
     double targetFpr;
-    @Option(names = "--top-n", defaultValue = "64", description = "candidate columns per head, by univariate AUROC (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-n", defaultValue = "1024", description = "candidate columns per head, by univariate AUROC; L1 then picks among them (default: ${DEFAULT-VALUE})")
     int topN;
     @Option(names = "--benign-only", description = "negatives are benign texts only (default: benign plus other categories' positives)")
     boolean benignOnly;

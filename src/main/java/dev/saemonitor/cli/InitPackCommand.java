@@ -23,6 +23,8 @@ public class InitPackCommand implements Callable<Integer> {
     int maxTokens;
     @Option(names = "--stride", defaultValue = "32", description = "overlap between windows (default: ${DEFAULT-VALUE})")
     int stride;
+    @Option(names = "--d-in", defaultValue = "384", description = "the reader's hidden size (default: ${DEFAULT-VALUE}, every shipped reader)")
+    int dIn;
     @Option(names = "--readers-dir", description = "where reader ONNX models live (default: target/readers)")
     Path readersDir;
 
@@ -31,7 +33,7 @@ public class InitPackCommand implements Callable<Integer> {
         Path readers = readersDir != null ? readersDir : PackFiles.defaultReadersDir();
         try {
             var r = PackScaffold.reader(readers, reader, layer, maxTokens, stride);
-            PackScaffold.init(out, name != null ? name : out.getFileName().toString(), r, readers, 384);
+            PackScaffold.init(out, name != null ? name : out.getFileName().toString(), r, readers, dIn);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
