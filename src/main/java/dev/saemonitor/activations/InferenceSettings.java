@@ -6,9 +6,15 @@ import java.util.Locale;
 
 /**
  * How ONNX Runtime sessions run: threads, execution provider (cpu or cuda) and what to do when CUDA
- * is asked for but unavailable, and the padded-token budget of one reader run.
+ * is asked for but unavailable, the padded-token budget of one reader run, and whether ONNX Runtime's
+ * worker threads spin between runs (fastest alone, wasteful beside other busy threads).
  */
-public record InferenceSettings(int intraOpThreads, String provider, boolean cudaFallbackToCpu, int maxBatchTokens) {
+public record InferenceSettings(int intraOpThreads, String provider, boolean cudaFallbackToCpu, int maxBatchTokens,
+                                boolean spinWait) {
+
+    public InferenceSettings(int intraOpThreads, String provider, boolean cudaFallbackToCpu, int maxBatchTokens) {
+        this(intraOpThreads, provider, cudaFallbackToCpu, maxBatchTokens, true);
+    }
 
     public static InferenceSettings defaults() {
         return new InferenceSettings(Runtime.getRuntime().availableProcessors(), "cpu", true, 8192);
@@ -24,6 +30,8 @@ public record InferenceSettings(int intraOpThreads, String provider, boolean cud
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             o.setInterOpNumThreads(1);
+            // spinning intra-op threads burn the cores that Kafka and HTTP threads need in the service
+            o.addConfigEntry("session.intra_op.allow_spinning", spinWait ? "1" : "0");
             if ("cuda".equals(provider.toLowerCase(Locale.ROOT))) {
                 try {
                     o.addCUDA(0);

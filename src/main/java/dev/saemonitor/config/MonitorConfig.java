@@ -136,6 +136,11 @@ public interface MonitorConfig {
         /** Intra-op threads (0 = all cores). */
         @WithDefault("0")
         int threads();
+
+        /** Let ONNX Runtime's worker threads spin-wait between runs (they then compete with Kafka's threads). */
+        @WithName("spin-wait")
+        @WithDefault("false")
+        boolean spinWait();
     }
 
     /** Alertmanager v2 push of per-event alerts. */

@@ -42,21 +42,28 @@ public class ScoringService {
 
     void onStart(@Observes StartupEvent e) {
         metrics.setMaxTenants(config.metrics().maxTenants());
+        // loads beside the rest of start-up (Kafka clients, HTTP); readiness waits for it
+        Thread.ofPlatform().name("pack-loader").start(this::load);
+    }
+
+    private void load() {
         long t0 = System.nanoTime();
         try {
             Path readers = config.pack().readersDir().map(Path::of).orElseGet(PackFiles::defaultReadersDir);
             ModelPack pack = withOverrides(PackLoader.load(Path.of(config.pack().path()), readers), config.thresholds());
             int threads = config.onnx().threads() > 0 ? config.onnx().threads() : Runtime.getRuntime().availableProcessors();
             SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider(),
-                    !"fail".equals(config.onnx().cudaFallback()), config.batch().readerTokens()));
+                    !"fail".equals(config.onnx().cudaFallback()), config.batch().readerTokens(), config.onnx().spinWait()));
             parser = new EventParser(config.maxEventBytes(), pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
             metrics.packInfo(pack.name(), pack.version(), pack.sha256());
             metrics.provider(scorer.provider());
             for (Catalog.Category c : pack.catalog().categories()) {
                 metrics.registerCategory(c.name(), c.severity().name());
+                java.util.Map<Integer, Double> rates = new java.util.TreeMap<>();
                 for (Catalog.Feature f : c.features()) {
-                    metrics.expectedRate(c.name(), f.id(), f.expectedRate() == null ? 0.0 : f.expectedRate());
+                    rates.merge(f.id(), f.expectedRate() == null ? 0.0 : f.expectedRate(), Math::max);
                 }
+                rates.forEach((id, rate) -> metrics.expectedRate(c.name(), id, rate));
             }
             ready.complete(scorer);
             LOG.infof("pack %s %s (sha256 %s) loaded in %d ms on %s", pack.name(), pack.version(), pack.sha256(),
