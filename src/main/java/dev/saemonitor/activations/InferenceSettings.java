@@ -20,6 +20,11 @@ public record InferenceSettings(int intraOpThreads, String provider, boolean cud
         return new InferenceSettings(Runtime.getRuntime().availableProcessors(), "cpu", true, 8192);
     }
 
+    /** The same settings with another intra-op thread count. */
+    public InferenceSettings withThreads(int threads) {
+        return new InferenceSettings(threads, provider, cudaFallbackToCpu, maxBatchTokens, spinWait);
+    }
+
     /** Session options and the provider they actually selected. */
     public record Resolved(OrtSession.SessionOptions options, String provider) {
     }

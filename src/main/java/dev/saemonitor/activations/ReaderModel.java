@@ -35,9 +35,10 @@ public final class ReaderModel implements AutoCloseable {
     private final int overlap;
     private final int hiddenSize;
     private final boolean batchDependent;
+    private final java.util.concurrent.ExecutorService pool;
 
     private ReaderModel(HuggingFaceTokenizer tokenizer, OrtEnvironment env, OrtSession session, ReaderGraph.Exposed g,
-                        long[] prefix, long[] suffix, int maxTokens, int overlap) throws OrtException {
+                        long[] prefix, long[] suffix, int maxTokens, int overlap, int parallel) throws OrtException {
         this.tokenizer = tokenizer;
         this.env = env;
         this.session = session;
@@ -48,13 +49,19 @@ public final class ReaderModel implements AutoCloseable {
         this.maxTokens = maxTokens;
         this.overlap = overlap;
         this.batchDependent = g.batchDependent();
+        this.pool = parallel > 1 ? java.util.concurrent.Executors.newFixedThreadPool(parallel,
+                r -> Thread.ofPlatform().name("sae-reader").daemon().unstarted(r)) : null;
         this.hiddenSize = probeHiddenSize();
     }
 
     /** Opens the reader, checking the graph's names and that the layer output runs. */
-    public static ReaderModel open(OrtEnvironment env, OrtSession.SessionOptions options, Path onnx, Path tokenizerJson,
+    public static ReaderModel open(OrtEnvironment env, InferenceSettings settings, Path onnx, Path tokenizerJson,
                                    int layer, int maxTokens, int overlap) {
         ReaderGraph.Exposed g = ReaderGraph.expose(onnx, layer);
+        // one window per call: many single-threaded calls side by side beat one call on many threads
+        // (all-MiniLM-L6-v2-q layer 3 on 2 cores: 7.6k tokens/s with 2 intra-op threads, 18.6k with 2 parallel calls)
+        int parallel = g.batchDependent() ? Math.max(1, settings.intraOpThreads()) : 1;
+        OrtSession.SessionOptions options = (g.batchDependent() ? settings.withThreads(1) : settings).sessionOptions().options();
         HuggingFaceTokenizer tok;
         try {
             tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",
@@ -71,7 +78,7 @@ public final class ReaderModel implements AutoCloseable {
         long[] suffix = java.util.Arrays.copyOfRange(specials, 1, specials.length);
         try {
             OrtSession s = env.createSession(g.model(), options);
-            return new ReaderModel(tok, env, s, g, prefix, suffix, maxTokens, overlap);
+            return new ReaderModel(tok, env, s, g, prefix, suffix, maxTokens, overlap, parallel);
         } catch (OrtException e) {
             tok.close();
             throw PackException.of(onnx, "ONNX Runtime refused the reader graph (" + e.getMessage() + ")");
@@ -156,12 +163,34 @@ public final class ReaderModel implements AutoCloseable {
         }
         jobs.sort(Comparator.comparingInt((Job j) -> j.window().length()).reversed());
         int specials = prefix.length + suffix.length;
+        List<java.util.concurrent.Callable<Void>> runs = new ArrayList<>();
         int from = 0;
         while (from < jobs.size()) {
             int len = jobs.get(from).window().length() + specials;
             int count = batchDependent ? 1 : Math.max(1, Math.min(jobs.size() - from, maxBatchTokens / len));
-            runBatch(texts, jobs.subList(from, from + count), len, rows);
+            List<Job> batch = jobs.subList(from, from + count);
+            runs.add(() -> {
+                runBatch(texts, batch, len, rows);
+                return null;
+            });
             from += count;
+        }
+        if (pool == null) {
+            for (var r : runs) {
+                call(r);
+            }
+        } else {
+            // each run writes only its own windows' rows, so runs share the row arrays safely
+            try {
+                for (var f : pool.invokeAll(runs)) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OrtException("interrupted while running the reader");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof OrtException oe ? oe : new OrtException(String.valueOf(e.getCause()));
+            }
         }
         List<TextActivations> out = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
@@ -169,6 +198,16 @@ public final class ReaderModel implements AutoCloseable {
             out.add(new TextActivations(t.length(), hiddenSize, rows[i], t.charStart(), t.charEnd(), windowCounts[i]));
         }
         return out;
+    }
+
+    private static void call(java.util.concurrent.Callable<Void> c) throws OrtException {
+        try {
+            c.call();
+        } catch (OrtException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OrtException(e.toString());
+        }
     }
 
     private void runBatch(List<TokenizedText> texts, List<Job> jobs, int len, float[][] rows) throws OrtException {
@@ -240,6 +279,9 @@ public final class ReaderModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         try {
             session.close();
         } catch (OrtException e) {

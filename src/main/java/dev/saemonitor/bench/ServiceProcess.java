@@ -61,6 +61,31 @@ public final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("service not ready within " + timeout);
     }
 
+    /** Sum of a metric's samples (all label sets) in the service's scrape, e.g. {@code sae_monitor_stage_seconds_sum}. */
+    public double scrapeSum(String metric) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith(metric.endsWith("\"") ? metric : metric + "{") || line.startsWith(metric + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** CPU seconds (user + system) the service process has used, from /proc; -1 where unavailable. */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Peak resident set size (VmHWM) in MiB, or -1 where /proc is unavailable. */
     public long peakRssMib() {
         try {

@@ -44,7 +44,7 @@ public final class SafetyScorer implements AutoCloseable {
     public static SafetyScorer open(ModelPack pack, InferenceSettings settings) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceSettings.Resolved opts = settings.sessionOptions();
-        ReaderModel reader = ReaderModel.open(env, opts.options(), pack.readerOnnx(), pack.tokenizer(),
+        ReaderModel reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
                 pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride());
         try {
             int dIn = pack.sae().config().dIn();
