@@ -17,7 +17,7 @@ public record InferenceSettings(int intraOpThreads, String provider, boolean cud
     }
 
     public static InferenceSettings defaults() {
-        return new InferenceSettings(Runtime.getRuntime().availableProcessors(), "cpu", true, 8192);
+        return new InferenceSettings(Runtime.getRuntime().availableProcessors(), "cpu", true, 512);
     }
 
     /** The same settings with another intra-op thread count. */

@@ -58,10 +58,11 @@ public final class ReaderModel implements AutoCloseable {
     public static ReaderModel open(OrtEnvironment env, InferenceSettings settings, Path onnx, Path tokenizerJson,
                                    int layer, int maxTokens, int overlap) {
         ReaderGraph.Exposed g = ReaderGraph.expose(onnx, layer);
-        // one window per call: many single-threaded calls side by side beat one call on many threads
-        // (all-MiniLM-L6-v2-q layer 3 on 2 cores: 7.6k tokens/s with 2 intra-op threads, 18.6k with 2 parallel calls)
-        int parallel = g.batchDependent() ? Math.max(1, settings.intraOpThreads()) : 1;
-        OrtSession.SessionOptions options = (g.batchDependent() ? settings.withThreads(1) : settings).sessionOptions().options();
+        // single-threaded calls side by side beat one call on many threads for these small encoders
+        // (all-MiniLM-L6-v2-q layer 3, one window per call, 2 cores: 7.6k tokens/s with 2 intra-op threads,
+        // 18.6k with 2 parallel calls); batched fp32 readers are no slower this way (docs/performance.md)
+        int parallel = Math.max(1, settings.intraOpThreads());
+        OrtSession.SessionOptions options = settings.withThreads(1).sessionOptions().options();
         HuggingFaceTokenizer tok;
         try {
             tok = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of("addSpecialTokens", "false",

@@ -19,7 +19,7 @@ public class PackOptions {
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: CPU cores)")
     Integer threads;
 
-    @Option(names = "--batch-tokens", description = "padded tokens per reader run (default: ${DEFAULT-VALUE})", defaultValue = "8192")
+    @Option(names = "--batch-tokens", description = "padded tokens per reader run (default: ${DEFAULT-VALUE})", defaultValue = "512")
     int batchTokens;
 
     public Path readers() {

@@ -118,7 +118,7 @@ public interface MonitorConfig {
 
         /** Padded tokens per reader ONNX run. */
         @WithName("reader-tokens")
-        @WithDefault("8192")
+        @WithDefault("512")
         int readerTokens();
     }
 
