@@ -2,6 +2,7 @@ package dev.saemonitor.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saemonitor.bench.Accounting;
 import dev.saemonitor.bench.BenchTraffic;
 import dev.saemonitor.bench.Percentiles;
 import dev.saemonitor.bench.PipelineDriver;
@@ -53,7 +54,6 @@ public class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private static final int REPEATS = 3;
-    private static final List<String> STAGES = List.of("tokenize", "reader", "sae", "scoring");
 
     @Override
     public Integer call() throws Exception {
@@ -72,46 +72,41 @@ public class BenchCommand implements Callable<Integer> {
         String servers = broker != null ? broker.bootstrapServers() : bootstrap;
         Path log = Files.createTempFile("sae-monitor-bench", ".log");
         try (ServiceProcess svc = ServiceProcess.start(jar, servers, packOptions.pack, 18080, 19000, log, serviceProps);
-             PipelineDriver driver = new PipelineDriver(servers, Topics.EVENTS, Topics.VERDICTS)) {
+             PipelineDriver driver = new PipelineDriver(servers, Topics.EVENTS, Topics.VERDICTS);
+             SafetyScorer rawScorer = packOptions.open()) {
             long readyMs = svc.awaitReady(Duration.ofMinutes(2));
             report.put("readyMs", readyMs);
             out.printf("service ready in %d ms (log: %s)%n", readyMs, log);
             driver.run("warm", warm, 0, Duration.ofMinutes(5));
-            double busy0 = svc.scrapeSum("sae_monitor_stage_seconds_sum");
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            double svcCpu0 = svc.cpuSeconds();
-            double ownCpu0 = os.getProcessCpuTime() / 1e9;
-            java.util.Map<String, Double> stage0 = new java.util.LinkedHashMap<>();
-            for (String st : STAGES) {
-                stage0.put(st, svc.scrapeSum("sae_monitor_stage_seconds_sum{stage=\"" + st + "\""));
-            }
+            raw(rawScorer, warm);
+            // pipeline and raw runs alternate, so drift in the machine's speed hits both alike
+            Accounting acc = new Accounting(svc);
             List<PipelineDriver.Run> runs = new ArrayList<>();
+            List<double[]> raws = new ArrayList<>();
             for (int rep = 0; rep < REPEATS; rep++) {
+                acc.resume();
                 runs.add(driver.run("max" + rep, max, 0, Duration.ofMinutes(10)));
+                acc.pause();
+                raws.add(raw(rawScorer, max));
             }
             runs.sort(java.util.Comparator.comparingDouble(PipelineDriver.Run::eventsPerSecond));
+            raws.sort(java.util.Comparator.comparingDouble(x -> x[0]));
             PipelineDriver.Run thr = runs.get(REPEATS / 2);
-            double allSeconds = runs.stream().mapToDouble(PipelineDriver.Run::seconds).sum();
+            double[] r = raws.get(REPEATS / 2);
             int allEvents = runs.stream().mapToInt(PipelineDriver.Run::events).sum();
-            double busy = (svc.scrapeSum("sae_monitor_stage_seconds_sum") - busy0) / allSeconds;
             out.printf("pipeline max throughput (median of %d): %.1f events/s [%.1f..%.1f], %.0f tokens/s (%d missing); "
                             + "inference thread busy %.0f%%%n", REPEATS, thr.eventsPerSecond(), runs.get(0).eventsPerSecond(),
                     runs.get(REPEATS - 1).eventsPerSecond(), thr.tokensPerSecond(),
-                    runs.stream().mapToInt(PipelineDriver.Run::missing).sum(), 100 * busy);
-            ObjectNode stages = report.putObject("stageSecondsPerEvent");
-            StringBuilder sb = new StringBuilder("  inference time per event:");
-            for (String st : STAGES) {
-                double perEvent = (svc.scrapeSum("sae_monitor_stage_seconds_sum{stage=\"" + st + "\"") - stage0.get(st)) / allEvents;
-                stages.put(st, perEvent);
-                sb.append(String.format(" %s %.2f ms", st, perEvent * 1000));
-            }
-            out.println(sb);
-            double svcCpu = (svc.cpuSeconds() - svcCpu0) / allSeconds;
-            double ownCpu = (os.getProcessCpuTime() / 1e9 - ownCpu0) / allSeconds;
-            out.printf("  cores used: service %.2f, broker + load generator (this process) %.2f, of %d%n", svcCpu, ownCpu,
-                    Runtime.getRuntime().availableProcessors());
-            report.put("serviceCores", svcCpu);
-            report.put("brokerAndLoadGeneratorCores", ownCpu);
+                    runs.stream().mapToInt(PipelineDriver.Run::missing).sum(), 100 * acc.busyFraction());
+            out.println(acc.stagesLine(allEvents, report.putObject("stageSecondsPerEvent")));
+            out.printf("  cores used: service %.2f, broker + load generator (this process) %.2f, of %d%n",
+                    acc.serviceCores(), acc.ownCores(), Runtime.getRuntime().availableProcessors());
+            report.put("serviceCores", acc.serviceCores());
+            report.put("brokerAndLoadGeneratorCores", acc.ownCores());
+            out.printf("raw ONNX (same pack, in this process, batches of 64 texts; median of %d): %.1f events/s [%.1f..%.1f], %.0f tokens/s%n",
+                    REPEATS, r[0], raws.get(0)[0], raws.get(REPEATS - 1)[0], r[1]);
+            double ratio = thr.eventsPerSecond() / r[0];
+            out.printf("pipeline / raw = %.2f%n", ratio);
             double rate = thr.eventsPerSecond() * loadFraction;
             PipelineDriver.Run lat = driver.run("paced", paced, rate, Duration.ofMinutes(10));
             out.printf("at %.1f events/s offered: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms (%d missing)%n", rate,
@@ -123,34 +118,20 @@ public class BenchCommand implements Callable<Integer> {
             p.put("eventsPerSecond", thr.eventsPerSecond());
             p.put("tokensPerSecond", thr.tokensPerSecond());
             p.put("missing", thr.missing() + lat.missing());
-            p.put("inferenceBusyFraction", busy);
+            p.put("inferenceBusyFraction", acc.busyFraction());
             p.put("offeredEventsPerSecond", rate);
             p.put("p50Ms", Percentiles.of(lat.latenciesMs(), 50));
             p.put("p95Ms", Percentiles.of(lat.latenciesMs(), 95));
             p.put("p99Ms", Percentiles.of(lat.latenciesMs(), 99));
             p.put("peakRssMib", rss);
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-        }
-        // raw ONNX throughput of the same pack, with the service stopped so it has the cores to itself
-        try (SafetyScorer scorer = packOptions.open()) {
-            raw(scorer, warm);
-            List<double[]> raws = new ArrayList<>();
-            for (int rep = 0; rep < REPEATS; rep++) {
-                raws.add(raw(scorer, max));
-            }
-            raws.sort(java.util.Comparator.comparingDouble(x -> x[0]));
-            double[] r = raws.get(REPEATS / 2);
-            out.printf("raw ONNX (same pack, batches of 64 texts; median of %d): %.1f events/s [%.1f..%.1f], %.0f tokens/s%n",
-                    REPEATS, r[0], raws.get(0)[0], raws.get(REPEATS - 1)[0], r[1]);
-            double ratio = report.path("pipeline").path("eventsPerSecond").asDouble() / r[0];
-            out.printf("pipeline / raw = %.2f%n", ratio);
             ObjectNode rn = report.putObject("raw");
             rn.put("eventsPerSecond", r[0]);
             rn.put("tokensPerSecond", r[1]);
             report.put("pipelineOverRaw", ratio);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
         }
         if (jsonOut != null) {
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(jsonOut.toFile(), report);
