@@ -24,16 +24,10 @@ public record PooledTexts(int count, int dSae, int dIn, float[][] max, float[][]
         int[] tokens = new int[n];
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            List<TextActivations> acts = scorer.activations(new ArrayList<>(texts.subList(from, to)));
-            int total = acts.stream().mapToInt(TextActivations::tokens).sum();
-            float[] stacked = new float[total * dIn];
+            SafetyScorer.EncodedTexts enc = scorer.encodeTexts(new ArrayList<>(texts.subList(from, to)));
+            List<TextActivations> acts = enc.activations();
+            SparseCodes codes = enc.codes();
             int row = 0;
-            for (TextActivations a : acts) {
-                System.arraycopy(a.rows(), 0, stacked, row * dIn, a.rows().length);
-                row += a.tokens();
-            }
-            SparseCodes codes = scorer.encode(stacked, total);
-            row = 0;
             for (int i = from; i < to; i++) {
                 TextActivations a = acts.get(i - from);
                 tokens[i] = a.tokens();
@@ -48,7 +42,7 @@ public record PooledTexts(int count, int dSae, int dIn, float[][] max, float[][]
                 }
                 row += a.tokens();
             }
-            progress.accept(total);
+            progress.accept(enc.totalTokens());
         }
         return new PooledTexts(n, dSae, dIn, max, mean, raw, tokens);
     }

@@ -52,17 +52,10 @@ public class LabelFeaturesCommand implements Callable<Integer> {
             Progress progress = new Progress(System.err, "texts", texts.size());
             for (int from = 0; from < texts.size(); from += batch) {
                 List<String> part = texts.subList(from, Math.min(texts.size(), from + batch));
-                List<TextActivations> acts = scorer.activations(new ArrayList<>(part));
-                int total = acts.stream().mapToInt(TextActivations::tokens).sum();
-                int d = scorer.reader().hiddenSize();
-                float[] stacked = new float[total * d];
+                SafetyScorer.EncodedTexts enc = scorer.encodeTexts(new ArrayList<>(part));
+                List<TextActivations> acts = enc.activations();
+                SparseCodes codes = enc.codes();
                 int row = 0;
-                for (TextActivations a : acts) {
-                    System.arraycopy(a.rows(), 0, stacked, row * d, a.rows().length);
-                    row += a.tokens();
-                }
-                SparseCodes codes = scorer.encode(stacked, total);
-                row = 0;
                 for (int i = 0; i < part.size(); i++) {
                     TextActivations a = acts.get(i);
                     stats.add(from + i, part.get(i), codes, row, row + a.tokens(), a.charStart(), a.charEnd());

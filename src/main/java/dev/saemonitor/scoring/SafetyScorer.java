@@ -96,6 +96,38 @@ public final class SafetyScorer implements AutoCloseable {
         return reader.run(toks, settings.maxBatchTokens());
     }
 
+    /**
+     * Texts' activations and their SAE codes, stacked: text {@code i} owns code rows
+     * {@code [firstRow[i], firstRow[i + 1])}.
+     */
+    public record EncodedTexts(List<TextActivations> activations, SparseCodes codes, int[] firstRow) {
+        public int totalTokens() {
+            return firstRow[firstRow.length - 1];
+        }
+    }
+
+    /** Reader then SAE over texts (calibration, feature labelling). */
+    public EncodedTexts encodeTexts(List<String> texts) throws OrtException {
+        List<TextActivations> acts = activations(texts);
+        Stacked st = stack(acts.toArray(TextActivations[]::new), encoder.dIn());
+        return new EncodedTexts(acts, encode(st.rows(), st.firstRow()[acts.size()]), st.firstRow());
+    }
+
+    private record Stacked(float[] rows, int[] firstRow) {
+    }
+
+    private static Stacked stack(TextActivations[] acts, int d) {
+        int[] firstRow = new int[acts.length + 1];
+        for (int i = 0; i < acts.length; i++) {
+            firstRow[i + 1] = firstRow[i] + acts[i].tokens();
+        }
+        float[] rows = new float[firstRow[acts.length] * d];
+        for (int i = 0; i < acts.length; i++) {
+            System.arraycopy(acts[i].rows(), 0, rows, firstRow[i] * d, acts[i].rows().length);
+        }
+        return new Stacked(rows, firstRow);
+    }
+
     /** SAE codes for stacked rows, run in chunks of {@link #SAE_ROWS_PER_RUN}. */
     public SparseCodes encode(float[] rows, int count) throws OrtException {
         int d = encoder.dIn();
@@ -137,20 +169,10 @@ public final class SafetyScorer implements AutoCloseable {
         if (!toks.isEmpty()) {
             listener.stage("reader", t2 - t1);
         }
-        int total = 0;
-        for (TextActivations a : acts) {
-            total += a.tokens();
-        }
-        int d = encoder.dIn();
-        float[] stacked = new float[total * d];
-        int[] firstRow = new int[acts.length + 1];
-        for (int i = 0, row = 0; i < acts.length; i++) {
-            firstRow[i] = row;
-            System.arraycopy(acts[i].rows(), 0, stacked, row * d, acts[i].rows().length);
-            row += acts[i].tokens();
-            firstRow[i + 1] = row;
-        }
-        SparseCodes codes = encode(stacked, total);
+        Stacked st = stack(acts, encoder.dIn());
+        int[] firstRow = st.firstRow();
+        int total = firstRow[acts.length];
+        SparseCodes codes = encode(st.rows(), total);
         long t3 = System.nanoTime();
         listener.stage("sae", t3 - t2);
         listener.batch(requests.size(), total);
