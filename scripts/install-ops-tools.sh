@@ -3,6 +3,7 @@
 #   promtool  (package prometheus)               alerts/ and dashboard expressions
 #   amtool    (package prometheus-alertmanager)  alerts/alertmanager.yml
 #   prometheus, prometheus-alertmanager (the servers, same packages)  AlertingEndToEndTest
+#   python3-numpy  the independent NumPy reference of EncodeCrossCheckTest (scripts/saelens_reference.py)
 # Idempotent: does nothing when all are on PATH. Runs `apt-get update` only when the
 # packages are not found in the current package lists. Non-interactive.
 # Exit status: 0 when both tools are available afterwards, 1 otherwise (with a message).
@@ -15,6 +16,10 @@ fi
 if ! command -v amtool >/dev/null 2>&1 \
     || { ! command -v prometheus-alertmanager >/dev/null 2>&1 && ! command -v alertmanager >/dev/null 2>&1; }; then
   need+=(prometheus-alertmanager)
+fi
+
+if ! python3 -c 'import numpy' >/dev/null 2>&1; then
+  need+=(python3-numpy)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then
