@@ -1,10 +1,7 @@
 package dev.saemonitor.calibration;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.saemonitor.modelpack.JsonLines;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,7 +10,6 @@ import java.util.Set;
 
 /** One labelled text: {@code {"text": "…", "labels": ["deception"], "role": "completion"}}; no labels = benign. */
 public record LabelledText(String text, Set<String> labels) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean benign() {
         return labels.isEmpty();
@@ -22,27 +18,14 @@ public record LabelledText(String text, Set<String> labels) {
     /** Reads labelled JSONL; a malformed line is an {@link IllegalArgumentException} naming file and line. */
     public static List<LabelledText> read(Path file) throws IOException {
         List<LabelledText> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(file + ": line " + lineNo + " is not valid JSON");
-                }
-                if (!n.path("text").isTextual() || !(n.path("labels").isArray() || n.path("labels").isMissingNode())) {
-                    throw new IllegalArgumentException(file + ": line " + lineNo + " needs \"text\" and a \"labels\" array");
-                }
-                Set<String> labels = new LinkedHashSet<>();
-                n.path("labels").forEach(l -> labels.add(l.asText()));
-                out.add(new LabelledText(n.get("text").asText(), Set.copyOf(labels)));
+        JsonLines.forEach(file, msg -> new IllegalArgumentException(file + ": " + msg), (lineNo, n) -> {
+            if (!n.path("text").isTextual() || !(n.path("labels").isArray() || n.path("labels").isMissingNode())) {
+                throw new IllegalArgumentException(file + ": line " + lineNo + " needs \"text\" and a \"labels\" array");
             }
-        }
+            Set<String> labels = new LinkedHashSet<>();
+            n.path("labels").forEach(l -> labels.add(l.asText()));
+            out.add(new LabelledText(n.get("text").asText(), Set.copyOf(labels)));
+        });
         return out;
     }
 

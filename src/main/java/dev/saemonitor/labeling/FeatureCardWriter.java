@@ -1,8 +1,7 @@
 package dev.saemonitor.labeling;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.saemonitor.modelpack.JsonLines;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,17 +57,11 @@ public final class FeatureCardWriter {
         if (!Files.isRegularFile(file)) {
             return m;
         }
-        try (BufferedReader r = Files.newBufferedReader(file)) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = JSON.readTree(line);
-                if ("manual".equals(n.path("labelSource").asText())) {
-                    m.put(n.path("id").asInt(), n.path("label").asText(""));
-                }
+        JsonLines.forEach(file, msg -> new IllegalArgumentException(file + ": " + msg), (lineNo, n) -> {
+            if ("manual".equals(n.path("labelSource").asText())) {
+                m.put(n.path("id").asInt(), n.path("label").asText(""));
             }
-        }
+        });
         return m;
     }
 

@@ -1,8 +1,5 @@
 package dev.saemonitor.modelpack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +15,6 @@ import java.util.Set;
  * ({@code activations.ReaderModel}), which also happens before anything is scored.
  */
 public final class PackLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PackLoader() {
     }
 
@@ -147,25 +142,14 @@ public final class PackLoader {
 
     private static Map<Integer, String> readFeatureLabels(Path file, int dSae) {
         Map<Integer, String> labels = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(file)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw PackException.of(file, "line " + lineNo + " is not valid JSON");
-                }
+        try {
+            JsonLines.forEach(file, msg -> PackException.of(file, msg), (lineNo, n) -> {
                 int id = n.path("id").asInt(-1);
                 if (id < 0 || id >= dSae) {
                     throw PackException.of(file, "line " + lineNo + ": id " + id + " outside 0.." + (dSae - 1));
                 }
                 labels.put(id, n.path("label").asText(""));
-            }
+            });
         } catch (IOException e) {
             throw PackException.of(file, "unreadable (" + e.getMessage() + ")");
         }
