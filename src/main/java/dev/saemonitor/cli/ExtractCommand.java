@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saemonitor.activations.NpyWriter;
 import dev.saemonitor.activations.TextActivations;
+import dev.saemonitor.activations.TokenizedText;
 import dev.saemonitor.scoring.SafetyScorer;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -74,18 +75,22 @@ public class ExtractCommand implements Callable<Integer> {
         }
         try {
             List<String> texts = items.stream().map(TextInput.Item::text).toList();
-            List<TextActivations> acts = scorer.activations(texts);
-            var toks = texts.stream().map(scorer.reader()::tokenize).toList();
+            List<TokenizedText> toks = texts.stream().map(scorer.reader()::tokenize).toList();
+            List<TextActivations> acts = scorer.reader().run(toks, packOptions.batchTokens);
             for (int i = 0; i < acts.size() && w.rows() < maxTokens; i++) {
                 TextActivations a = acts.get(i);
                 int n = (int) Math.min(a.tokens(), maxTokens - w.rows());
+                String text = texts.get(i);
+                int u16 = 0, cp = 0; // code-point offsets, advanced once along the text rather than recounted per token
                 for (int t = 0; t < n; t++) {
                     ObjectNode row = JSON.createObjectNode();
                     row.put("row", w.rows() + t);
                     row.put("text", items.get(i).id());
                     row.put("token", toks.get(i).ids()[t]);
-                    row.put("start", texts.get(i).codePointCount(0, a.charStart()[t]));
-                    row.put("end", texts.get(i).codePointCount(0, a.charEnd()[t]));
+                    cp += text.codePointCount(u16, a.charStart()[t]);
+                    u16 = a.charStart()[t];
+                    row.put("start", cp);
+                    row.put("end", cp + text.codePointCount(u16, a.charEnd()[t]));
                     idx.write(JSON.writeValueAsString(row));
                     idx.newLine();
                 }
