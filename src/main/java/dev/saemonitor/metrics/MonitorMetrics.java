@@ -58,6 +58,7 @@ public class MonitorMetrics {
     private final AtomicLong lastProcessed = new AtomicLong();
     private final Set<String> tenants = ConcurrentHashMap.newKeySet();
     private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+    private final Map<String, Counter> featureCounters = new ConcurrentHashMap<>();
     private final DistributionSummary batchEvents;
     private final DistributionSummary batchTokens;
     private final Timer endToEnd;
@@ -180,8 +181,10 @@ public class MonitorMetrics {
     }
 
     private Counter featureCounter(String category, int feature) {
-        return Counter.builder(FEATURE_ACTIVE).tags(TAG_CATEGORY, category, TAG_FEATURE, String.valueOf(feature))
-                .description("scored events in which a catalog feature fired").register(registry);
+        // hundreds of catalog features can fire per verdict: look the counter up, do not rebuild its id
+        return featureCounters.computeIfAbsent(category + '\u0000' + feature, k -> Counter.builder(FEATURE_ACTIVE)
+                .tags(TAG_CATEGORY, category, TAG_FEATURE, String.valueOf(feature))
+                .description("scored events in which a catalog feature fired").register(registry));
     }
 
     public void alertPushed(boolean ok) {

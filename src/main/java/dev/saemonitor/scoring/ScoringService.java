@@ -34,6 +34,8 @@ public class ScoringService {
     private final CompletableFuture<SafetyScorer> ready = new CompletableFuture<>();
     private volatile EventParser parser;
     private volatile String loadError;
+    /** Catalog feature id to the categories whose heads use it (drift counters per verdict). */
+    private volatile Map<Integer, List<String>> categoriesOfFeature = Map.of();
 
     public ScoringService(MonitorConfig config, MonitorMetrics metrics) {
         this.config = config;
@@ -65,6 +67,16 @@ public class ScoringService {
                 }
                 rates.forEach((id, rate) -> metrics.expectedRate(c.name(), id, rate));
             }
+            Map<Integer, List<String>> byFeature = new java.util.HashMap<>();
+            for (Catalog.Category c : pack.catalog().categories()) {
+                for (Catalog.Feature f : c.features()) {
+                    List<String> cats = byFeature.computeIfAbsent(f.id(), k -> new ArrayList<>());
+                    if (!cats.contains(c.name())) {
+                        cats.add(c.name());
+                    }
+                }
+            }
+            categoriesOfFeature = byFeature;
             ready.complete(scorer);
             LOG.infof("pack %s %s (sha256 %s) loaded in %d ms on %s", pack.name(), pack.version(), pack.sha256(),
                     (System.nanoTime() - t0) / 1_000_000, scorer.provider());
@@ -138,15 +150,10 @@ public class ScoringService {
                 metrics.flag(c.name(), severityOf(s, c.name()), v.tenant());
             }
         }
-        if (s != null && v.firedFeatures() != null) {
+        if (v.firedFeatures() != null) {
             for (int f : v.firedFeatures()) {
-                for (Catalog.Category c : s.pack().catalog().categories()) {
-                    for (Catalog.Feature cf : c.features()) {
-                        if (cf.id() == f) {
-                            metrics.featureActive(c.name(), f);
-                            break;
-                        }
-                    }
+                for (String category : categoriesOfFeature.getOrDefault(f, List.of())) {
+                    metrics.featureActive(category, f);
                 }
             }
         }
