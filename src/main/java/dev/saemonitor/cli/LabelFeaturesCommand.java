@@ -90,7 +90,9 @@ public class LabelFeaturesCommand implements Callable<Integer> {
             progress.finish(null);
         }
         var settings = new FeatureCardWriter.Settings(contexts, labelContexts, windowWords);
+        long t0 = System.nanoTime();
         var cards = FeatureCardWriter.cards(stats, texts, settings, FeatureCardWriter.manualCards(features));
+        System.err.printf("labelled %d features in %.1fs%n", cards.size(), (System.nanoTime() - t0) / 1e9);
         FeatureCardWriter.write(features, cards);
         PackWriter.seal(pack.dir(), pack.name(), pack.version(), pack.reader(), packOptions.readers());
         long alive = cards.stream().filter(c -> c.firingRate() > 0).count();

@@ -96,9 +96,16 @@ public final class FeatureCardWriter {
         return Math.round(v * scale) / scale;
     }
 
-    /** {@code …left «token» right…}, cut at {@link #WINDOW} characters each side, on one line. */
+    /** {@code …left «token» right…}, cut at about {@link #WINDOW} characters each side, on one line. */
     static String window(String text, int start, int end) {
         int a = Math.max(0, start - WINDOW), b = Math.min(text.length(), end + WINDOW);
+        // never cut a surrogate pair: a lone half cannot be written as UTF-8
+        if (a > 0 && Character.isLowSurrogate(text.charAt(a))) {
+            a--;
+        }
+        if (b < text.length() && Character.isLowSurrogate(text.charAt(b))) {
+            b++;
+        }
         String s = (a > 0 ? "…" : "") + text.substring(a, start) + "«" + text.substring(start, end) + "»"
                 + text.substring(end, b) + (b < text.length() ? "…" : "");
         return s.replace('\n', ' ').replace('\r', ' ');

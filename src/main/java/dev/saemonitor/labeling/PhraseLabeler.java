@@ -122,7 +122,7 @@ final class PhraseLabeler {
         return new Label(diffuse(ranked, floor), true);
     }
 
-    /** {@code diffuse: t1 / t2}: the two single tokens the windows share most distinctively. */
+    /** {@code diffuse: t1 / t2}: the two single tokens the windows share most distinctively, punctuation quoted. */
     private static String diffuse(List<Phrase> ranked, int floor) {
         List<Phrase> unigrams = ranked.stream().filter(p -> p.text().indexOf(' ') < 0).toList();
         List<Phrase> shared = unigrams.stream().filter(p -> p.support() >= floor).limit(2).toList();
@@ -130,7 +130,8 @@ final class PhraseLabeler {
             shared = unigrams.stream().sorted(Comparator.comparingInt(Phrase::support).reversed()).limit(2).toList();
         }
         return shared.isEmpty() ? DIFFUSE
-                : DIFFUSE + ": " + shared.stream().map(Phrase::text).collect(Collectors.joining(" / "));
+                : DIFFUSE + ": " + shared.stream().map(p -> Words.isWord(p.text()) ? p.text() : "\"" + p.text() + "\"")
+                        .collect(Collectors.joining(" / "));
     }
 
     /** No punctuation, and it neither starts nor ends with a function word ("airport security", not "of the"). */

@@ -19,6 +19,11 @@ class FeatureCardsTest {
         String w = FeatureCardWriter.window(text, 100, 105);
         assertThat(w).isEqualTo("…" + "a".repeat(60) + "«whale»" + "b".repeat(60) + "…");
         assertThat(FeatureCardWriter.window("the whale\nsank", 4, 9)).isEqualTo("the «whale» sank");
+        // the cut would fall inside an emoji (a surrogate pair) on either side: the pair is kept whole
+        String emoji = "\uD83D\uDE00";
+        String around = "x" + emoji + "a".repeat(59) + "whale" + "b".repeat(59) + emoji + "y";
+        assertThat(FeatureCardWriter.window(around, 62, 67)).isEqualTo("…" + emoji + "a".repeat(59) + "«whale»"
+                + "b".repeat(59) + emoji + "…");
     }
 
     /** Groups: corpus (texts 0-41), dangerous (text 42), benign (text 43). */

@@ -107,8 +107,9 @@ class PhraseLabelerTest {
         }
         PhraseLabeler.Label label = PhraseLabeler.label(windows.stream().map(PhraseLabelerTest::w).toList(), corpus(texts));
         assertThat(label.generic()).isTrue();
-        // "the" and "," are only in the windows (equal z, tie broken alphabetically); "and" is everywhere
-        assertThat(label.text()).isEqualTo("diffuse: , / the");
+        // "the" and "," are only in the windows (equal z, tie broken alphabetically); "and" is everywhere;
+        // punctuation is quoted so that "/" cannot be read as the separator
+        assertThat(label.text()).isEqualTo("diffuse: \",\" / the");
         PhraseLabeler.Label nothingShared = PhraseLabeler.label(List.of(w("cat"), w("dog")), corpus(List.of("cat", "dog")));
         assertThat(nothingShared).isEqualTo(new PhraseLabeler.Label("diffuse: cat / dog", true));
     }
