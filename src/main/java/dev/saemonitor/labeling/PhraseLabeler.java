@@ -130,8 +130,16 @@ final class PhraseLabeler {
             shared = unigrams.stream().sorted(Comparator.comparingInt(Phrase::support).reversed()).limit(2).toList();
         }
         return shared.isEmpty() ? DIFFUSE
-                : DIFFUSE + ": " + shared.stream().map(p -> Words.isWord(p.text()) ? p.text() : "\"" + p.text() + "\"")
+                : DIFFUSE + ": " + shared.stream().map(p -> quoted(p.text()))
                         .collect(Collectors.joining(" / "));
+    }
+
+    /** Punctuation in single quotes ({@code '/'}, {@code '"'}), an apostrophe in double ones; words as they are. */
+    static String quoted(String token) {
+        if (Words.isWord(token)) {
+            return token;
+        }
+        return token.equals("'") ? "\"'\"" : "'" + token + "'";
     }
 
     /** No punctuation, and it neither starts nor ends with a function word ("airport security", not "of the"). */

@@ -109,7 +109,10 @@ class PhraseLabelerTest {
         assertThat(label.generic()).isTrue();
         // "the" and "," are only in the windows (equal z, tie broken alphabetically); "and" is everywhere;
         // punctuation is quoted so that "/" cannot be read as the separator
-        assertThat(label.text()).isEqualTo("diffuse: \",\" / the");
+        assertThat(label.text()).isEqualTo("diffuse: ',' / the");
+        assertThat(PhraseLabeler.quoted("\"")).isEqualTo("'\"'");
+        assertThat(PhraseLabeler.quoted("'")).isEqualTo("\"'\"");
+        assertThat(PhraseLabeler.quoted("word")).isEqualTo("word");
         PhraseLabeler.Label nothingShared = PhraseLabeler.label(List.of(w("cat"), w("dog")), corpus(List.of("cat", "dog")));
         assertThat(nothingShared).isEqualTo(new PhraseLabeler.Label("diffuse: cat / dog", true));
     }
