@@ -2,7 +2,6 @@ package dev.saemonitor.labeling;
 
 import dev.saemonitor.sae.SparseCodes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -120,15 +119,5 @@ public final class FeatureStats {
 
     public int dSae() {
         return dSae;
-    }
-
-    long tokens() {
-        return tokens;
-    }
-
-    @Override
-    public String toString() {
-        return "FeatureStats[dSae=" + dSae + ", tokens=" + tokens + ", groups=" + groups + "="
-                + Arrays.toString(groupTexts) + "]";
     }
 }
