@@ -40,7 +40,10 @@ public final class BadRecords {
     public static final int LAYER = 3;
     public static final int D_IN = 384;
     public static final int MAX_EVENT_BYTES = 262_144;
-    /** Size of the issue 9 record whose dead-letter copy did not fit the producer's 1 MiB max.request.size. */
+    /**
+     * Size of the issue 9 record whose dead-letter copy (value and headers) did not fit the producer's 1 MiB
+     * {@code max.request.size}; sent with no key and no headers it is just under what a default producer takes.
+     */
     public static final int NEAR_MAX_REQUEST_BYTES = 1_048_453;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +60,14 @@ public final class BadRecords {
         /** True when the record's meaning rests on Kafka {@code ce_*} headers, which an HTTP request does not carry. */
         public boolean needsKafkaHeaders() {
             return headers.keySet().stream().anyMatch(k -> k.startsWith("ce_"));
+        }
+
+        /**
+         * True for the record sized to Kafka's default 1 MiB {@code max.request.size}: a default producer
+         * accepts it only without a key or headers (and its dead-letter copy, with reason headers, would not fit).
+         */
+        public boolean needsBareRecord() {
+            return value.length >= NEAR_MAX_REQUEST_BYTES;
         }
 
         /** The Content-Type to post it with over HTTP. */
