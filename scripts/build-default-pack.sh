@@ -7,7 +7,7 @@
 #   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy,
 #   REUSE_SAE=DIR takes the SAE from an existing pack instead of extracting and training one (heads, labels and
 #   thresholds are rebuilt on it: what 0.3.0 did over 0.2.0's SAE).
-#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.2) BENIGN_DOCS (1500)
+#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.5) BENIGN_DOCS (1500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READER=${READER:-all-minilm-l6-v2-q}
@@ -21,7 +21,7 @@ TOP_N=${TOP_N:-256}
 SEG_WIDTH=${SEG_WIDTH:-32}
 SEG_STRIDE=${SEG_STRIDE:-8}
 MAX_FEATURES=${MAX_FEATURES:-32}
-MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.2}
+MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.5}
 BENIGN_DOCS=${BENIGN_DOCS:-1500}
 LABEL_TEXTS=${LABEL_TEXTS:-800}
 VERSION=${VERSION:-0.3.0}
@@ -68,7 +68,8 @@ else
     --lr "$LR" --batch "$BATCH" --epochs 1 --threads "$THREADS" --seed 1 > "$WORK/training.json"
 fi
 if [ "${SKIP_LABEL:-0}" != 1 ]; then
-  cli label-features --pack "$PACK" --threads "$THREADS" -f "$WORK/label-corpus.txt" --max-texts "$LABEL_TEXTS"
+  cli label-features --pack "$PACK" --threads "$THREADS" -f "$WORK/label-corpus.txt" --max-texts "$LABEL_TEXTS" \
+    --data data/seed/train.jsonl
 fi
 cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl data/seed/short_train.jsonl \
   --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --top-n "$TOP_N" \
@@ -78,6 +79,7 @@ cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl d
 # dev split (+ short chat messages) beside the raw probe and a dense head; then the long-context dev set
 cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl data/seed/short_dev.jsonl \
   --probe-train data/seed/train.jsonl data/seed/short_train.jsonl --probe-corpus "$WORK/calib-corpus.txt" \
+  --encoded-cache "$WORK/calibration.enc" \
   --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
 cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/dev-long.jsonl" --context-sizes 1 \
   --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"

@@ -47,6 +47,10 @@ public final class Calibrator {
                             String dataName, Consumer<String> log) {
         HeadFitter fitter = new HeadFitter(options.maxFeatures());
         List<Fitted> fitted = new ArrayList<>();
+        boolean[] generic = new boolean[enc.dSae()];
+        for (int f = 0; f < generic.length; f++) {
+            generic[f] = pack.card(f).map(c -> c.generic() && !c.manual()).orElse(false);
+        }
         for (String cat : categories) {
             SegmentExamples ex = SegmentExamples.of(enc, texts, cat, options.segmentation(), options.benignOnly());
             int nPos = ex.positives();
@@ -54,7 +58,8 @@ public final class Calibrator {
                 throw new IllegalArgumentException("category '" + cat + "' has " + nPos + " positive segments among "
                         + ex.size() + "; need at least 3 and some negatives");
             }
-            ColumnScreen screen = ColumnScreen.of(enc, ex, options.maxBenignShare(), options.topN());
+            ColumnScreen screen = ColumnScreen.of(enc, ex, options.maxBenignShare(), options.topN(),
+                    options.maxBenignShare() >= 1 ? null : generic);
             double[][] x = ex.design(enc, screen.columns());
             HeadFitter.Head head = fitter.fit(x, ex.positive(), ex.group());
             List<HeadFitter.Head> folds = new ArrayList<>();

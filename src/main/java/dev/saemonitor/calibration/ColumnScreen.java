@@ -7,7 +7,8 @@ import java.util.stream.IntStream;
 /**
  * Picks the candidate columns a head may use, in one pass over a category's segments: a feature that fires
  * in more than {@code maxBenignShare} of benign segments is left out (function words, punctuation, sentence
- * boundaries: its evidence would tell a reviewer nothing); the rest are ranked by Welch's t statistic of
+ * boundaries: its evidence would tell a reviewer nothing), and so is one whose feature card calls it generic (its
+ * top contexts share no distinctive phrase); the rest are ranked by Welch's t statistic of
  * positive against negative segments, max- and mean-pooled separately, and the {@code topN} strongest kept.
  * (t rather than univariate AUROC: one pass over tens of thousands of segments instead of a sort per column.)
  *
@@ -17,7 +18,8 @@ import java.util.stream.IntStream;
  */
 public record ColumnScreen(int[] columns, double[] benignShare, double[] positiveShare) {
 
-    public static ColumnScreen of(EncodedCorpus enc, SegmentExamples ex, double maxBenignShare, int topN) {
+    /** @param excluded features that may not enter a head whatever their figures (null: none) */
+    public static ColumnScreen of(EncodedCorpus enc, SegmentExamples ex, double maxBenignShare, int topN, boolean[] excluded) {
         int d = enc.dSae();
         double[][] sum = new double[2][2 * d], sq = new double[2][2 * d];
         double[] firedBenign = new double[d], firedPos = new double[d];
@@ -68,7 +70,8 @@ public record ColumnScreen(int[] columns, double[] benignShare, double[] positiv
             pShare[f] = nPos == 0 ? 0 : firedPos[f] / nPos;
         }
         int[] cols = IntStream.range(0, 2 * d)
-                .filter(c -> t[c] != 0 && bShare[c % d] <= maxBenignShare && firedPos[c % d] >= 3)
+                .filter(c -> t[c] != 0 && bShare[c % d] <= maxBenignShare && firedPos[c % d] >= 3
+                        && (excluded == null || !excluded[c % d]))
                 .boxed().sorted(Comparator.comparingDouble((Integer c) -> -Math.abs(t[c])).thenComparing(c -> c))
                 .limit(topN).mapToInt(Integer::intValue).toArray();
         return new ColumnScreen(cols, bShare, pShare);

@@ -44,7 +44,7 @@ public class CalibrateCommand implements Callable<Integer> {
     double targetFpr;
     @Option(names = "--max-features", defaultValue = "32", description = "most features per head (default: ${DEFAULT-VALUE})")
     int maxFeatures;
-    @Option(names = "--max-benign-share", defaultValue = "0.2", description = "features firing in more benign segments than this share may not enter a head (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-benign-share", defaultValue = "0.5", description = "features firing in more benign segments than this share may not enter a head (default: ${DEFAULT-VALUE})")
     double maxBenignShare;
     @Option(names = "--top-n", defaultValue = "256", description = "candidate columns per head after screening; L1 then picks among them (default: ${DEFAULT-VALUE})")
     int topN;

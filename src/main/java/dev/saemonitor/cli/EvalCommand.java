@@ -4,6 +4,7 @@ import dev.saemonitor.calibration.CalibrationSet;
 import dev.saemonitor.calibration.Calibrator;
 import dev.saemonitor.calibration.DetectorMetrics;
 import dev.saemonitor.calibration.EncodedCorpus;
+import dev.saemonitor.calibration.EncodedCorpusCache;
 import dev.saemonitor.calibration.EvalFigures;
 import dev.saemonitor.calibration.EvalSets;
 import dev.saemonitor.calibration.LabelledText;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
         description = "Per-category AUROC, TPR at threshold and at 1%%/5%% FPR, long-context recall, evidence localisation, "
                 + "union FPR; optionally beside a raw-activation probe and a dense head.")
 public class EvalCommand implements Callable<Integer> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper LINES = new com.fasterxml.jackson.databind.ObjectMapper();
     @Mixin
     PackOptions packOptions;
     @Option(names = "--data", required = true, arity = "1..*", description = "labelled JSONL file(s) to evaluate on")
@@ -53,6 +55,10 @@ public class EvalCommand implements Callable<Integer> {
     Path jsonOut;
     @Option(names = "--scores-out", description = "write each bare text's category scores as JSONL here")
     Path scoresOut;
+    @Option(names = "--encoded-cache", description = "reuse calibrate's --encoded-cache for the dense head's texts")
+    Path encodedCache;
+    @Option(names = "--dense-top-n", defaultValue = "512", description = "candidate columns of the dense head (default: ${DEFAULT-VALUE})")
+    int denseTopN;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -171,11 +177,14 @@ public class EvalCommand implements Callable<Integer> {
         EncodedCorpus trainEnc = EncodedCorpus.encode(scorer, train.stream().map(LabelledText::text).toList(), batch,
                 n -> progress.add(n, null));
         var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
-        EncodedCorpus calEnc = EncodedCorpus.encode(scorer, calTexts.stream().map(t -> t.text()).toList(), batch,
-                n -> progress.add(n, null));
+        List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
+        String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
+        EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
+        EncodedCorpus calEnc = cached != null ? cached
+                : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
         progress.finish(null);
         Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
-        Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, 1024, 1.0, targetFpr, false));
+        Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
         List<String> names = scorer.pack().catalog().categories().stream().map(Catalog.Category::name).toList();
         Catalog denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
         CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
@@ -210,7 +219,7 @@ public class EvalCommand implements Callable<Integer> {
                 Map<String, Double> s = new LinkedHashMap<>();
                 verdicts.get(i).categories().forEach(c -> s.put(c.name(), c.score()));
                 line.put("scores", s);
-                w.write(TrainSaeCommand.JSON.writeValueAsString(line));
+                w.write(LINES.writeValueAsString(line));
                 w.newLine();
             }
         }

@@ -91,7 +91,7 @@ class ScoringPathsAgreementTest {
             assertThat(viaKafka).hasSize(texts.size());
             assertThat(viaKafka.get(0)).hasSize(4);
             assertThat(viaHttp).isEqualTo(viaKafka);
-            assertThat(viaScore).isEqualTo(viaKafka);
+            assertThat(viaScore).as("score verb output: %s", out).isEqualTo(viaKafka);
             assertThat(viaEval).isEqualTo(viaKafka);
             // the texts are not all scored alike: the comparison is not between constants
             assertThat(viaKafka.stream().map(m -> m.get("deception")).distinct().count()).isGreaterThan(2);
@@ -113,7 +113,7 @@ class ScoringPathsAgreementTest {
             System.setOut(stdout);
         }
         assertThat(code).as("exit code of %s: %s", args[0], err).isZero();
-        return out + captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return out + captured.toString(java.nio.charset.StandardCharsets.UTF_8) + "\n#stderr " + err;
     }
 
     private static Map<String, JsonNode> byId(List<ConsumerRecord<String, byte[]>> recs) {
