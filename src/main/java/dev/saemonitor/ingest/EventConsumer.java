@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -27,6 +29,8 @@ import org.jboss.logging.Logger;
  * bound, and ack each record only after its verdict (or dead letter) is written. With the connector's
  * throttled commit strategy, an offset is committed only when it and every record before it are acked,
  * so a crash loses nothing and may repeat a verdict (consumers drop repeats by {@code eventId}).
+ * Work refused or abandoned because the service is stopping ({@link CancellationException}) is neither
+ * acked nor dead-lettered: its offset stays uncommitted and the partition's next owner re-reads it.
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -54,7 +58,20 @@ public class EventConsumer {
         metrics.received("kafka");
         IncomingKafkaRecordMetadata<?, ?> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         // waits for the pack: nothing is consumed past this record until it can be scored
-        return scoring.ready().thenCompose(s -> queue.admit()).thenAccept(admitted -> handle(msg, meta));
+        return scoring.ready().thenCompose(s -> queue.admit()).handle((admitted, err) -> {
+            if (err == null) {
+                handle(msg, meta);
+            } else if (cause(err) instanceof CancellationException) {
+                LOG.debugf("stopping: %s-%d@%d left uncommitted for the next owner", meta.getTopic(), meta.getPartition(), meta.getOffset());
+            } else {
+                throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+            }
+            return null;
+        });
+    }
+
+    private static Throwable cause(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
     private void handle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta) {
@@ -83,10 +100,9 @@ public class EventConsumer {
                         scoring.recordVerdict(v);
                         metrics.endToEnd(Duration.between(e.time() == null ? Instant.now() : e.time(), Instant.now()));
                         alerts.maybePush(v, scoring::severityOf);
-                    } else {
+                    } else if (!(cause(err) instanceof CancellationException)) {
                         metrics.outcome("failed");
-                        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                                ? err.getCause() : err;
+                        Throwable cause = cause(err);
                         LOG.errorf("event %s-%d@%d failed: %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                                 cause.getClass().getName(), cause.getMessage());
                     }
@@ -98,9 +114,12 @@ public class EventConsumer {
         queue.release();
         if (err == null) {
             msg.ack();
+        } else if (cause(err) instanceof CancellationException) {
+            // stopping: neither acked nor dead-lettered, so the offset is not committed and the next owner re-reads it
+            LOG.debugf("stopping: a record left uncommitted (%s)", cause(err).getMessage());
         } else {
             // the connector's dead-letter-queue failure strategy keeps the record, with the exception class as reason
-            msg.nack(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+            msg.nack(cause(err));
         }
     }
 }
