@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
@@ -57,17 +58,20 @@ public class EventConsumer {
     public CompletionStage<Void> consume(Message<byte[]> msg) {
         metrics.received("kafka");
         IncomingKafkaRecordMetadata<?, ?> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        // waits for the pack: nothing is consumed past this record until it can be scored
+        // the pack is loaded before the channel starts (ScoringService.awaitPack); admission bounds what is in flight
         return scoring.ready().thenCompose(s -> queue.admit()).handle((admitted, err) -> {
             if (err == null) {
                 handle(msg, meta);
-            } else if (cause(err) instanceof CancellationException) {
-                LOG.debugf("stopping: %s-%d@%d left uncommitted for the next owner", meta.getTopic(), meta.getPartition(), meta.getOffset());
-            } else {
-                throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+                return CompletableFuture.<Void>completedFuture(null);
             }
-            return null;
-        });
+            if (cause(err) instanceof CancellationException) {
+                // stopping: this record stays uncommitted, and a stage that never completes asks the channel for
+                // no more records, so the consumer pauses instead of reading ahead while the drain runs
+                LOG.debugf("stopping: %s-%d@%d left uncommitted for the next owner", meta.getTopic(), meta.getPartition(), meta.getOffset());
+                return new CompletableFuture<Void>();
+            }
+            throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+        }).thenCompose(stage -> stage);
     }
 
     private static Throwable cause(Throwable err) {
