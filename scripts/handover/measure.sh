@@ -2,9 +2,10 @@
 # Handover time and repeated verdicts after a SIGKILL, for one consumer-group setting.
 # usage: scripts/handover/measure.sh NAME [-Dprop=value ...]   (props go to every replica)
 #   STATIC=1 gives replica a/b static ids (monitor.consumer.instance-id), the replacement reusing a's.
-#   RATE (events/s, default 10), COUNT (default 600), KILL_AFTER (s, default 20).
+#   RATE (events/s, default 10), COUNT (default 600), KILL_AFTER (s, default 20), KILLS (default 1): after
+#   the first, each kill comes 10 s after the previous replacement is ready and takes that replacement.
 # Runs a fresh broker (the jar's `broker` verb), replicas A and B, kills A with SIGKILL under load,
-# starts its replacement A2 at once, then reports: seconds from the kill until the live replicas hold all
+# starts its replacement at once, then reports: seconds from each kill until the live replicas hold all
 # partitions again (from GroupMembership's log lines) and verdicts repeated for the run's events.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,28 +37,36 @@ read -r pb mb < <(start B b); pids+=($pb)
 ready $ma; ready $mb
 "$J" -cp "$cp" scripts/handover/Probe.java produce "$boot" $RATE $COUNT "$name" > "$out/produce.log" 2>&1 & prod=$!
 sleep "$KILL_AFTER"
-kill -9 $pa; killed=$(date +%H:%M:%S.%3N)
-read -r pa2 ma2 < <(start A2 a); pids+=($pa2)
+victim=$pa; names=(A); kills=()
+for k in $(seq ${KILLS:-1}); do
+  kill -9 $victim; kills+=("${names[-1]}=$(date +%H:%M:%S.%3N)")
+  read -r victim mv < <(start R$k a); pids+=($victim); names+=(R$k)
+  ready $mv
+  [ "$k" -lt "${KILLS:-1}" ] && sleep 10
+done
 wait $prod
-ready $ma2
 # wait until every event has a verdict (or 3 minutes)
 for _ in $(seq 90); do
   r=$("$J" -cp "$cp" scripts/handover/Probe.java count "$boot" safety.verdicts "$name" $COUNT 2>/dev/null | tail -1)
   case "$r" in *missing=0*) break;; esac; sleep 2
 done
-python3 - "$killed" "$out" $PARTS <<'PY'
+python3 - "$out" $PARTS "${names[*]}" "${kills[@]}" <<'PY'
 import re, sys
-killed, out, parts = sys.argv[1], sys.argv[2], int(sys.argv[3])
+out, parts, names = sys.argv[1], int(sys.argv[2]), ['B'] + sys.argv[3].split()
 t = lambda s: sum(float(x) * m for x, m in zip(s.split(':'), (3600, 60, 1)))
-k = t(killed); ev = []
-for n in ('B', 'A2'):
+killed = {kv.split('=')[0]: t(kv.split('=')[1]) for kv in sys.argv[4:]}
+ev = []
+for n in names:
     for line in open(f'{out}/{n}.log', errors='replace'):
         m = re.match(r'(\d\d:\d\d:\d\d\.\d{3}) .*(?:now holding|joined the consumer group:) (\d+)', line)
         if m: ev.append((t(m.group(1)), n, int(m.group(2))))
-held = {}; done = None
-for ts, n, c in sorted(ev):
-    held[n] = c
-    if ts > k and sum(held.values()) >= parts and done is None: done = ts - k
-print(f'handover_s={done:.1f}' if done is not None else 'handover_s=none')
+ev.sort()
+for victim, k in killed.items():
+    held = {}; done = None
+    for ts, n, c in ev:
+        held[n] = c
+        live = sum(v for p, v in held.items() if p not in killed or killed[p] > ts)
+        if ts > k and live >= parts: done = ts - k; break
+    print(f'kill {victim}: handover_s=' + (f'{done:.1f}' if done is not None else 'none'))
 PY
-echo "$r"
+echo "kills=${KILLS:-1} $r"
