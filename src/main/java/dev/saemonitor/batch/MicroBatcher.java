@@ -6,6 +6,7 @@ import dev.saemonitor.scoring.StageListener;
 import dev.saemonitor.scoring.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ public final class MicroBatcher implements AutoCloseable {
     public CompletableFuture<Verdict> submit(ScoreRequest r) {
         CompletableFuture<Verdict> f = new CompletableFuture<>();
         if (!running) {
-            f.completeExceptionally(new IllegalStateException("batcher is shut down"));
+            f.completeExceptionally(new CancellationException("stopping: batcher closed"));
             return f;
         }
         queue.add(new Pending(r, System.nanoTime(), f));
@@ -119,7 +120,7 @@ public final class MicroBatcher implements AutoCloseable {
         }
         Pending p;
         while ((p = queue.poll()) != null) {
-            p.result().completeExceptionally(new IllegalStateException("shut down before scoring"));
+            p.result().completeExceptionally(new CancellationException("stopping: not scored before the batcher closed"));
         }
     }
 }

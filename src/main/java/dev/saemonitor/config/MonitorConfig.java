@@ -52,6 +52,20 @@ public interface MonitorConfig {
     @WithDefault("60s")
     Duration stallTimeout();
 
+    /**
+     * On SIGTERM, how long to wait for admitted events to be scored, written and acked before the batcher
+     * closes; events still unfinished then stay uncommitted, so the partition's next owner re-reads them.
+     */
+    @WithName("drain-timeout")
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /** The events consumer's group membership and commit cadence. */
+    Consumer consumer();
+
+    /** Verdict writes. */
+    Publish publish();
+
     /** Sample traffic fed into the in-process broker by {@code serve} when no Kafka is configured. */
     @WithName("demo-traffic")
     DemoTraffic demoTraffic();
@@ -65,14 +79,6 @@ public interface MonitorConfig {
         /** Directory of reader models the pack names (default: $SAE_MONITOR_READERS_DIR or target/readers). */
         @WithName("readers-dir")
         Optional<String> readersDir();
-
-        /**
-         * After a refused pack, stay up this long (readiness down, the failure scrapeable) and then exit
-         * with status 3, so the group hands this replica's partitions to healthy ones.
-         */
-        @WithName("exit-after-refusal")
-        @WithDefault("60s")
-        Duration exitAfterRefusal();
     }
 
     /** Kafka topics. */
@@ -92,6 +98,49 @@ public interface MonitorConfig {
         /** Dead letters. */
         @WithDefault(Topics.DLQ)
         String dlq();
+    }
+
+    /** Kafka consumer group settings of the events channel (see docs/reliability.md for the measured choice). */
+    interface Consumer {
+        /** Group protocol: classic (client-side assignor, the session timeout below) or consumer (KIP-848, broker-side). */
+        @WithName("group-protocol")
+        @WithDefault("classic")
+        String groupProtocol();
+
+        /** Classic protocol: a member that sends no heartbeat this long is dropped and its partitions reassigned. */
+        @WithName("session-timeout")
+        @WithDefault("10s")
+        Duration sessionTimeout();
+
+        /** Classic protocol: heartbeat period (at most a third of the session timeout). */
+        @WithName("heartbeat-interval")
+        @WithDefault("3s")
+        Duration heartbeatInterval();
+
+        /**
+         * Static membership id ({@code group.instance.id}); absent = dynamic membership. Must be unique per
+         * replica and stable across its restarts (e.g. a StatefulSet pod name).
+         */
+        @WithName("instance-id")
+        Optional<String> instanceId();
+
+        /** How often processed offsets are committed: shorter = fewer repeated verdicts after a crash. */
+        @WithName("commit-interval")
+        @WithDefault("1s")
+        Duration commitInterval();
+    }
+
+    /** Verdict writes that fail are retried with exponential backoff until they succeed or the service stops. */
+    interface Publish {
+        /** Wait before the first retry of a failed verdict write. */
+        @WithName("retry-backoff")
+        @WithDefault("200ms")
+        Duration retryBackoff();
+
+        /** Longest wait between retries. */
+        @WithName("retry-backoff-max")
+        @WithDefault("10s")
+        Duration retryBackoffMax();
     }
 
     /** Micro-batch bounds: a batch closes at whichever comes first. */

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -27,6 +30,8 @@ import org.jboss.logging.Logger;
  * bound, and ack each record only after its verdict (or dead letter) is written. With the connector's
  * throttled commit strategy, an offset is committed only when it and every record before it are acked,
  * so a crash loses nothing and may repeat a verdict (consumers drop repeats by {@code eventId}).
+ * Work refused or abandoned because the service is stopping ({@link CancellationException}) is neither
+ * acked nor dead-lettered: its offset stays uncommitted and the partition's next owner re-reads it.
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -53,8 +58,24 @@ public class EventConsumer {
     public CompletionStage<Void> consume(Message<byte[]> msg) {
         metrics.received("kafka");
         IncomingKafkaRecordMetadata<?, ?> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        // waits for the pack: nothing is consumed past this record until it can be scored
-        return scoring.ready().thenCompose(s -> queue.admit()).thenAccept(admitted -> handle(msg, meta));
+        // the pack is loaded before the channel starts (ScoringService.awaitPack); admission bounds what is in flight
+        return scoring.ready().thenCompose(s -> queue.admit()).handle((admitted, err) -> {
+            if (err == null) {
+                handle(msg, meta);
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            if (cause(err) instanceof CancellationException) {
+                // stopping: this record stays uncommitted, and a stage that never completes asks the channel for
+                // no more records, so the consumer pauses instead of reading ahead while the drain runs
+                LOG.debugf("stopping: %s-%d@%d left uncommitted for the next owner", meta.getTopic(), meta.getPartition(), meta.getOffset());
+                return new CompletableFuture<Void>();
+            }
+            throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+        }).thenCompose(stage -> stage);
+    }
+
+    private static Throwable cause(Throwable err) {
+        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
     private void handle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta) {
@@ -80,10 +101,9 @@ public class EventConsumer {
                         scoring.recordVerdict(v);
                         metrics.endToEnd(Duration.between(e.time() == null ? Instant.now() : e.time(), Instant.now()));
                         alerts.maybePush(v, scoring::severityOf);
-                    } else {
+                    } else if (!(cause(err) instanceof CancellationException)) {
                         metrics.outcome("failed");
-                        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                                ? err.getCause() : err;
+                        Throwable cause = cause(err);
                         LOG.errorf("event %s-%d@%d failed: %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                                 cause.getClass().getName(), cause.getMessage());
                         // same topic, headers and vocabulary as bad input; the detail is fixed, the log has the message
@@ -121,9 +141,12 @@ public class EventConsumer {
         queue.release();
         if (err == null) {
             msg.ack();
+        } else if (cause(err) instanceof CancellationException) {
+            // stopping: neither acked nor dead-lettered, so the offset is not committed and the next owner re-reads it
+            LOG.debugf("stopping: a record left uncommitted (%s)", cause(err).getMessage());
         } else {
             // the connector's dead-letter-queue failure strategy keeps the record, with the exception class as reason
-            msg.nack(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+            msg.nack(cause(err));
         }
     }
 }

@@ -40,6 +40,7 @@ public class MonitorMetrics {
     public static final String FEATURE_EXPECTED = "sae.monitor.feature.expected.rate";
     public static final String ALERTS_PUSHED = "sae.monitor.alerts.pushed";
     public static final String PROVIDER_INFO = "sae.monitor.execution.provider.info";
+    public static final String VERDICT_WRITE_RETRIES = "sae.monitor.verdict.write.retries";
 
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -64,6 +65,7 @@ public class MonitorMetrics {
     private final DistributionSummary batchEvents;
     private final DistributionSummary batchTokens;
     private final Timer endToEnd;
+    private final Counter verdictWriteRetries;
     private volatile int maxTenants = 50;
 
     public MonitorMetrics(MeterRegistry registry) {
@@ -79,6 +81,8 @@ public class MonitorMetrics {
                 .serviceLevelObjectives(ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000),
                         ms(10000), ms(30000), ms(60000)).register(registry);
         Counter.builder(PACK_LOAD_FAILURES).description("model pack loads refused").register(registry);
+        verdictWriteRetries = Counter.builder(VERDICT_WRITE_RETRIES)
+                .description("verdict writes that failed and were retried (the broker was away or refused the write)").register(registry);
         Counter.builder(DLQ_WRITE_RETRIES).description("dead-letter writes that failed and were retried").register(registry);
         for (String o : new String[] {"scored", "dead_lettered", "rejected", "failed"}) {
             Counter.builder(EVENTS).tag(TAG_OUTCOME, o).description("events finished, by outcome").register(registry);
@@ -93,6 +97,10 @@ public class MonitorMetrics {
 
     private static Duration ms(long v) {
         return Duration.ofMillis(v);
+    }
+
+    public void verdictWriteRetry() {
+        verdictWriteRetries.increment();
     }
 
     public void setMaxTenants(int n) {

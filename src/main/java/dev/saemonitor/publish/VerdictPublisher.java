@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.MonitorConfig;
 import dev.saemonitor.config.Topics;
+import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.scoring.Verdict;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,8 @@ import org.jboss.logging.Logger;
  * Writes verdicts as CloudEvents (binary mode) keyed by conversation id: flagged ones to
  * {@code safety.flags}, all of them to {@code safety.verdicts} when enabled. The returned stage
  * completes when the broker has acknowledged every write, which is when the input may be committed.
+ * A failed write is retried (see {@link RetryingWrite}) until it succeeds; on shutdown pending writes
+ * end with a {@link java.util.concurrent.CancellationException}, so their input stays uncommitted.
  */
 @ApplicationScoped
 public class VerdictPublisher {
@@ -34,14 +40,17 @@ public class VerdictPublisher {
     private final MutinyEmitter<String> flags;
     private final MutinyEmitter<String> verdicts;
     private final boolean publishAll;
+    private final RetryingWrite retrying;
 
     public VerdictPublisher(@Channel(Topics.FLAGS_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                             MutinyEmitter<String> flags,
                             @Channel(Topics.VERDICTS_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                            MutinyEmitter<String> verdicts, MonitorConfig config) {
+                            MutinyEmitter<String> verdicts, MonitorConfig config, MonitorMetrics metrics) {
         this.flags = flags;
         this.verdicts = verdicts;
         this.publishAll = config.publishAllVerdicts();
+        this.retrying = new RetryingWrite(config.publish().retryBackoff(), config.publish().retryBackoffMax(),
+                metrics::verdictWriteRetry);
     }
 
     public CompletionStage<Void> publish(Verdict v) {
@@ -53,26 +62,36 @@ public class VerdictPublisher {
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>(2);
         if (v.flagged()) {
-            writes.add(send(flags, v, json));
+            writes.add(send(flags, Topics.FLAGS_CHANNEL, v, json));
             LOG.infof("flag event=%s severity=%s categories=%s", v.eventId(), v.severity(),
                     v.categories().stream().filter(Verdict.CategoryScore::flagged)
                             .map(c -> c.name() + ":" + c.score()).toList());
         }
         if (publishAll) {
-            writes.add(send(verdicts, v, json));
+            writes.add(send(verdicts, Topics.VERDICTS_CHANNEL, v, json));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
-    private static CompletableFuture<Void> send(MutinyEmitter<String> emitter, Verdict v, String json) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
-                .withId("verdict-" + v.eventId()).withType(CE_TYPE).withSource(CE_SOURCE)
-                .withSubject(v.conversationId()).withDataContentType("application/json").build();
-        OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(v.conversationId()).build();
-        Message<String> m = Message.of(json).addMetadata(ce).addMetadata(kafka);
-        emitter.sendMessageAndForget(Delivery.tracked(m, done));
-        return done;
+    /** Writes still waiting for the broker (including retries). */
+    public int pendingWrites() {
+        return retrying.pending();
+    }
+
+    /** After the drain (priority 1): writes still retrying are abandoned, their input left uncommitted. */
+    void onStop(@Observes @Priority(2) ShutdownEvent e) {
+        retrying.stop();
+    }
+
+    private CompletableFuture<Void> send(MutinyEmitter<String> emitter, String channel, Verdict v, String json) {
+        return retrying.write("verdict of event " + v.eventId() + " to " + channel, done -> {
+            OutgoingCloudEventMetadata<Object> ce = OutgoingCloudEventMetadata.builder()
+                    .withId("verdict-" + v.eventId()).withType(CE_TYPE).withSource(CE_SOURCE)
+                    .withSubject(v.conversationId()).withDataContentType("application/json").build();
+            OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(v.conversationId()).build();
+            Message<String> m = Message.of(json).addMetadata(ce).addMetadata(kafka);
+            emitter.sendMessageAndForget(Delivery.tracked(m, done));
+        });
     }
 }

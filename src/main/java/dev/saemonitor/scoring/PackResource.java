@@ -29,7 +29,7 @@ public class PackResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response pack() {
-        SafetyScorer s = scoring.ready().getNow(null);
+        SafetyScorer s = scoring.scorer();
         if (s == null) {
             return Response.status(503).entity(new ScoreResource503(String.valueOf(scoring.loadError()))).build();
         }

@@ -10,10 +10,11 @@ import dev.saemonitor.modelpack.PackFiles;
 import dev.saemonitor.modelpack.PackLoader;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads the configured pack at start (applying threshold overrides), owns its {@link SafetyScorer},
- * and records the pack's metrics. A refused pack leaves readiness down, is counted, and the process
- * exits after {@code monitor.pack.exit-after-refusal} rather than sit on partitions it cannot score.
+ * and records the pack's metrics. Loading starts first thing at start-up, and start-up waits for it just
+ * before the messaging channels start: the consumer subscribes (joins the group, takes partitions) only
+ * once the pack can score, and a refused pack fails start-up at once with its error (file and expectation).
  */
 @ApplicationScoped
 public class ScoringService {
@@ -42,10 +44,22 @@ public class ScoringService {
         this.metrics = metrics;
     }
 
-    void onStart(@Observes StartupEvent e) {
+    /** Just after the platform's own start-up observers: begin loading beside the rest of start-up. */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent e) {
         metrics.setMaxTenants(config.metrics().maxTenants());
-        // loads beside the rest of start-up (Kafka clients, HTTP); readiness waits for it
         Thread.ofPlatform().name("pack-loader").start(this::load);
+    }
+
+    /**
+     * Just before SmallRye Reactive Messaging starts the channels ({@code LIBRARY_BEFORE}): wait for the pack,
+     * so a replica that cannot score never joins the consumer group; a refused pack ends start-up here.
+     */
+    void awaitPack(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE - 1) StartupEvent e) {
+        try {
+            ready.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException ex) {
+            throw new IllegalStateException("model pack refused, not joining the consumer group: " + loadError, ex);
+        }
     }
 
     private void load() {
@@ -80,20 +94,11 @@ public class ScoringService {
             ready.complete(scorer);
             LOG.infof("pack %s %s (sha256 %s) loaded in %d ms on %s", pack.name(), pack.version(), pack.sha256(),
                     (System.nanoTime() - t0) / 1_000_000, scorer.provider());
-        } catch (RuntimeException ex) {
-            loadError = ex.getMessage();
+        } catch (RuntimeException | LinkageError ex) {
+            loadError = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
             metrics.packLoadFailure();
-            Duration grace = config.pack().exitAfterRefusal();
-            LOG.errorf("model pack refused: %s; exiting in %s so this replica's partitions go to healthy ones",
-                    ex.getMessage(), grace);
-            Thread.ofPlatform().name("pack-refused-exit").daemon().start(() -> {
-                try {
-                    Thread.sleep(grace.toMillis());
-                    io.quarkus.runtime.Quarkus.asyncExit(3);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            LOG.errorf("model pack refused: %s", loadError);
+            ready.completeExceptionally(ex);
         }
     }
 
@@ -120,13 +125,18 @@ public class ScoringService {
                 new Catalog(p.catalog().segmentation(), cats), p.featureLabels(), p.featureCards());
     }
 
-    /** Completes when the pack is loaded; never completes if it was refused. */
+    /** Completes when the pack is loaded; fails if it was refused (start-up then fails too). */
     public CompletableFuture<SafetyScorer> ready() {
         return ready;
     }
 
     public boolean isReady() {
-        return ready.isDone();
+        return ready.isDone() && !ready.isCompletedExceptionally();
+    }
+
+    /** The loaded pack's scorer; null while loading or when refused. */
+    public SafetyScorer scorer() {
+        return isReady() ? ready.join() : null;
     }
 
     public String loadError() {
@@ -141,7 +151,7 @@ public class ScoringService {
     /** Records the per-verdict metrics: scores, flags, features fired. */
     public void recordVerdict(Verdict v) {
         metrics.outcome("scored");
-        SafetyScorer s = ready.getNow(null);
+        SafetyScorer s = scorer();
         for (Verdict.CategoryScore c : v.categories()) {
             if (v.tokens() > 0) {
                 metrics.score(c.name(), c.score());
@@ -161,7 +171,7 @@ public class ScoringService {
 
     /** The catalog severity of a category of the loaded pack (warning when unknown). */
     public String severityOf(String category) {
-        return severityOf(ready.getNow(null), category);
+        return severityOf(scorer(), category);
     }
 
     private static String severityOf(SafetyScorer s, String category) {

@@ -66,6 +66,25 @@ public final class KafkaTestClient implements AutoCloseable {
         return got;
     }
 
+    /** Everything in {@code topic} up to its current end offsets (so an absence can be asserted). */
+    public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(got::add);
+                return parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
+            });
+        }
+        return got;
+    }
+
     public static String header(ConsumerRecord<?, ?> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
