@@ -53,7 +53,7 @@ cli train-sae --activations "$ACTS.npy" -o "$PACK/sae" --architecture topk --d-s
 if [ "${SKIP_LABEL:-0}" != 1 ]; then
   cli label-features --pack "$PACK" --threads "$THREADS" -f "$WORK/label-corpus.txt" --max-texts "$LABEL_TEXTS"
 fi
-cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl --target-fpr 0.05 --top-n "$TOP_N" --version "$VERSION" \
+cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl --target-fpr 0.05 --top-n "$TOP_N" --pack-version "$VERSION" \
   > "$WORK/calibration.json"
 cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl --probe-train data/seed/train.jsonl \
   --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"

@@ -37,7 +37,7 @@ public class CalibrateCommand implements Callable<Integer> {
     List<String> categories;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--version", description = "pack version to seal (default: keep)")
+    @Option(names = "--pack-version", description = "pack version to seal (default: keep)")
     String version;
 
     @Override

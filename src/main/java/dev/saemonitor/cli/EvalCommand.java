@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * logistic probe on mean-pooled reader activations. Table on stdout, JSON with {@code --json-out}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Per-category AUROC, TPR at threshold and at 1%/5% FPR, confusion; optionally beside a raw-activation probe.")
+        description = "Per-category AUROC, TPR at threshold and at 1%%/5%% FPR, confusion; optionally beside a raw-activation probe.")
 public class EvalCommand implements Callable<Integer> {
     @Mixin
     PackOptions packOptions;
