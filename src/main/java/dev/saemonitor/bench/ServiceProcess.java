@@ -1,6 +1,7 @@
 package dev.saemonitor.bench;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,40 @@ public final class ServiceProcess implements AutoCloseable {
     private ServiceProcess(Process p, int managementPort) {
         this.process = p;
         this.managementPort = managementPort;
+    }
+
+    /**
+     * Starts the service on two free ephemeral ports: fixed ports collide with whatever else runs on the
+     * machine (another benchmark, a test, a service on 8080).
+     */
+    public static ServiceProcess start(Path jar, String bootstrap, Path pack, Path log, List<String> extraProps)
+            throws IOException {
+        int[] ports = freePorts(2);
+        return start(jar, bootstrap, pack, ports[0], ports[1], log, extraProps);
+    }
+
+    /** {@code n} distinct ports that were free a moment ago (all held open together, then released). */
+    static int[] freePorts(int n) throws IOException {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The port of /q/health and /q/metrics. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public static ServiceProcess start(Path jar, String bootstrap, Path pack, int httpPort, int managementPort, Path log,

@@ -71,7 +71,7 @@ public class BenchCommand implements Callable<Integer> {
         EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(Topics.DEFAULT_PARTITIONS, Topics.ALL_DEFAULTS) : null;
         String servers = broker != null ? broker.bootstrapServers() : bootstrap;
         Path log = Files.createTempFile("sae-monitor-bench", ".log");
-        try (ServiceProcess svc = ServiceProcess.start(jar, servers, packOptions.pack, 18080, 19000, log, serviceProps);
+        try (ServiceProcess svc = ServiceProcess.start(jar, servers, packOptions.pack, log, serviceProps);
              PipelineDriver driver = new PipelineDriver(servers, Topics.EVENTS, Topics.VERDICTS);
              SafetyScorer rawScorer = packOptions.open()) {
             long readyMs = svc.awaitReady(Duration.ofMinutes(2));

@@ -2,11 +2,14 @@ package dev.saemonitor.cli;
 
 import dev.saemonitor.Main;
 import dev.saemonitor.broker.EmbeddedKafka;
+import dev.saemonitor.config.StartupFailure;
 import dev.saemonitor.config.Topics;
 import io.quarkus.runtime.Quarkus;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +26,14 @@ public class ServeCommand implements Callable<Integer> {
     String bootstrap;
     @Option(names = "--no-demo-traffic", description = "with the in-process broker, do not feed the bundled sample traffic")
     boolean noDemo;
+
+    private static Optional<String> configValue(String key) {
+        try {
+            return ConfigProvider.getConfig().getOptionalValue(key, String.class);
+        } catch (RuntimeException e) {
+            return Optional.ofNullable(System.getProperty(key));
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -46,7 +57,8 @@ public class ServeCommand implements Callable<Integer> {
         try {
             Quarkus.run(Main.class, (code, t) -> {
                 if (t != null) {
-                    System.err.println("error: " + MonitorCli.oneLine(t));
+                    System.err.println("error: start-up failed: " + StartupFailure.describe(t, ServeCommand::configValue));
+                    System.err.flush();
                 }
                 System.exit(code);
             });

@@ -1,5 +1,6 @@
 package dev.saemonitor.config;
 
+import dev.saemonitor.modelpack.Catalog;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -173,14 +174,14 @@ public interface MonitorConfig {
 
     /** ONNX Runtime execution. */
     interface Onnx {
-        /** cpu or cuda. */
+        /** Execution provider: cpu or cuda. */
         @WithDefault("cpu")
-        String provider();
+        ExecutionProvider provider();
 
         /** When cuda is asked for but unavailable: cpu (fall back) or fail (readiness stays down). */
         @WithName("cuda-fallback")
         @WithDefault("cpu")
-        String cudaFallback();
+        CudaFallback cudaFallback();
 
         /** Intra-op threads (0 = all cores). */
         @WithDefault("0")
@@ -192,6 +193,16 @@ public interface MonitorConfig {
         boolean spinWait();
     }
 
+    /** ONNX Runtime execution providers the service can ask for (a typed key: a typo fails start-up). */
+    enum ExecutionProvider {
+        cpu, cuda
+    }
+
+    /** What to do when the CUDA provider is asked for but cannot be created. */
+    enum CudaFallback {
+        cpu, fail
+    }
+
     /** Alertmanager v2 push of per-event alerts. */
     interface Alertmanager {
         /** Base URL, e.g. http://alertmanager:9093; absent = off. */
@@ -200,7 +211,7 @@ public interface MonitorConfig {
         /** Push verdicts whose severity is at least this (info, warning, critical). */
         @WithName("min-severity")
         @WithDefault("critical")
-        String minSeverity();
+        Catalog.Severity minSeverity();
 
         /** How long an alert stays active unless pushed again. */
         @WithName("resolve-after")

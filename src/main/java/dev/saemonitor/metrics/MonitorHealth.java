@@ -41,10 +41,12 @@ public class MonitorHealth {
             var b = HealthCheckResponse.named("model-pack");
             var s = scoring.scorer();
             if (s == null) {
-                return scoring.loadError() == null ? b.down().withData("state", "loading").build()
-                        : b.down().withData("state", "refused").withData("error", scoring.loadError()).build();
+                // while the pack loads there is no error to report, only a state; a refusal says why
+                String refused = scoring.loadError();
+                return refused == null ? b.down().withData("state", "loading").build()
+                        : b.down().withData("state", "refused").withData("error", refused).build();
             }
-            return b.up().withData("pack", s.pack().name()).withData("version", s.pack().version())
+            return b.up().withData("state", "loaded").withData("pack", s.pack().name()).withData("version", s.pack().version())
                     .withData("provider", s.provider()).build();
         };
     }

@@ -38,7 +38,7 @@ public class AlertPusher {
 
     public AlertPusher(MonitorConfig config, MonitorMetrics metrics) {
         this.endpoint = config.alertmanager().url().map(u -> URI.create(u.replaceAll("/+$", "") + "/api/v2/alerts"));
-        this.minSeverity = Catalog.Severity.valueOf(config.alertmanager().minSeverity());
+        this.minSeverity = config.alertmanager().minSeverity();
         this.resolveAfter = config.alertmanager().resolveAfter();
         this.metrics = metrics;
     }

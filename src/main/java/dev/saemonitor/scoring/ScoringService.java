@@ -68,8 +68,8 @@ public class ScoringService {
             Path readers = config.pack().readersDir().map(Path::of).orElseGet(PackFiles::defaultReadersDir);
             ModelPack pack = withOverrides(PackLoader.load(Path.of(config.pack().path()), readers), config.thresholds());
             int threads = config.onnx().threads() > 0 ? config.onnx().threads() : Runtime.getRuntime().availableProcessors();
-            SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider(),
-                    !"fail".equals(config.onnx().cudaFallback()), config.batch().readerTokens(), config.onnx().spinWait()));
+            SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider().name(),
+                    config.onnx().cudaFallback() == MonitorConfig.CudaFallback.cpu, config.batch().readerTokens(), config.onnx().spinWait()));
             parser = new EventParser(config.maxEventBytes(), pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
             metrics.packInfo(pack.name(), pack.version(), pack.sha256());
             metrics.provider(scorer.provider());
