@@ -64,6 +64,15 @@ final class TopicTap implements AutoCloseable {
         return records();
     }
 
+    /** Like {@link #awaitUntil}, but returns what arrived when time runs out, for the assertion to explain. */
+    List<ConsumerRecord<String, byte[]>> awaitAtMost(Duration timeout, Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        try {
+            return awaitUntil("records", timeout, done);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return records();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;
