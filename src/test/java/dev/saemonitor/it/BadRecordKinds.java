@@ -64,26 +64,26 @@ final class BadRecordKinds {
         // --- size ---
         k.add(kind("oversize (300 KB text)", event("\"text\":\"" + C + " " + "x".repeat(300_000) + "\""), "oversize"));
         k.add(kind("just over max-event-bytes", padded(MAX_EVENT_BYTES + 1), "oversize"));
-        // --- no text ---
+        // --- no text, or a field of the wrong JSON type (invalid_field: the fixed parser's vocabulary) ---
         k.add(kind("no text, messages or activations", event(""), "missing_text"));
         k.add(kind("text null", event("\"text\":null"), "missing_text"));
-        k.add(kind("text is a number", event("\"text\":12345"), "missing_text"));
-        k.add(kind("text is an object", event("\"text\":{\"" + C + "\":\"" + C + "\"}"), "missing_text"));
-        k.add(kind("messages is a string", event("\"messages\":\"" + C + "\""), "missing_text"));
+        k.add(kind("text is a number", event("\"text\":12345"), "invalid_field"));
+        k.add(kind("text is an object", event("\"text\":{\"" + C + "\":\"" + C + "\"}"), "invalid_field"));
+        k.add(kind("messages is a string", event("\"messages\":\"" + C + "\""), "invalid_field"));
         k.add(kind("message content is an object", event("\"messages\":[{\"role\":\"user\",\"content\":{\"x\":\"" + C + "\"}}]"),
-                "missing_text"));
-        k.add(kind("message is a string", event("\"messages\":[\"" + C + "\"]"), "missing_text"));
+                "invalid_field"));
+        k.add(kind("message is a string", event("\"messages\":[\"" + C + "\"]"), "invalid_field"));
         k.add(kind("text empty", event("\"text\":\"\""), "empty_text"));
         k.add(kind("text whitespace only", event("\"text\":\" \\n\\t \""), "empty_text"));
         k.add(kind("messages empty", event("\"messages\":[]"), "empty_text"));
         k.add(kind("messages with blank contents", event("\"messages\":[{\"role\":\"user\",\"content\":\" \"}]"), "empty_text"));
         // --- schema ---
         k.add(kind("unknown role", event("\"text\":\"" + C + "\",\"role\":\"" + C + "\""), "unknown_schema"));
-        k.add(kind("role is an array", event("\"text\":\"" + C + "\",\"role\":[\"" + C + "\"]"), "unknown_schema"));
+        k.add(kind("role is an array", event("\"text\":\"" + C + "\",\"role\":[\"" + C + "\"]"), "invalid_field"));
         k.add(kind("unknown schemaVersion string", event("\"text\":\"" + C + "\",\"schemaVersion\":\"" + C + "\""), "unknown_schema"));
         k.add(kind("schemaVersion 2", event("\"text\":\"" + C + "\",\"schemaVersion\":2"), "unknown_schema"));
         k.add(kind("time not RFC 3339", event("\"text\":\"" + C + "\",\"time\":\"" + C + "\""), "unknown_schema"));
-        k.add(kind("time is a number", event("\"text\":\"" + C + "\",\"time\":1764586800"), "unknown_schema"));
+        k.add(kind("time is a number", event("\"text\":\"" + C + "\",\"time\":1764586800"), "invalid_field"));
         // --- CloudEvents ---
         k.add(kind("structured CE, unknown specversion", "{\"specversion\":\"" + C + "\",\"id\":\"" + C + "\",\"source\":\"" + C
                 + "\",\"type\":\"" + C + "\",\"data\":{\"text\":\"" + C + "\"}}", "unknown_schema"));
