@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class SigkillChaosIT {
     static final int KILLS = 5;
-    static final int EVENTS_PER_SECOND = 25;
+    static final int EVENTS_PER_SECOND = 15;
     /** Verdicts a replica must publish before it is killed (so each kill lands mid-stream). */
-    static final int VERDICTS_BEFORE_KILL = 40;
+    static final int VERDICTS_BEFORE_KILL = 20;
     /**
      * Longest a replacement may report ready without scoring: ready means it holds partitions, so the killed
      * member's partitions must not wait out its session timeout behind a green readiness probe.
