@@ -4,7 +4,10 @@
 # Defaults build model-packs/default as committed; every knob is an environment variable:
 #   READER (all-minilm-l6-v2-q) LAYER (3) TOKENS (1000000) D_SAE (4096) K (32) LR (0.002) BATCH (1024)
 #   TOP_N (1024) LABEL_TEXTS (800) VERSION (0.2.0) OUT (model-packs/default) WORK (target/build-pack) THREADS (CPU cores)
-#   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy.
+#   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy,
+#   REUSE_SAE=DIR takes the SAE from an existing pack instead of extracting and training one (heads, labels and
+#   thresholds are rebuilt on it: what 0.3.0 did over 0.2.0's SAE).
+#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.2) BENIGN_DOCS (1500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READER=${READER:-all-minilm-l6-v2-q}
@@ -14,9 +17,14 @@ D_SAE=${D_SAE:-4096}
 K=${K:-32}
 LR=${LR:-0.002}
 BATCH=${BATCH:-1024}
-TOP_N=${TOP_N:-1024}
+TOP_N=${TOP_N:-256}
+SEG_WIDTH=${SEG_WIDTH:-32}
+SEG_STRIDE=${SEG_STRIDE:-8}
+MAX_FEATURES=${MAX_FEATURES:-32}
+MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.2}
+BENIGN_DOCS=${BENIGN_DOCS:-1500}
 LABEL_TEXTS=${LABEL_TEXTS:-800}
-VERSION=${VERSION:-0.2.0}
+VERSION=${VERSION:-0.3.0}
 OUT=${OUT:-model-packs/default}
 WORK=${WORK:-target/build-pack}
 THREADS=${THREADS:-$(nproc)}
@@ -31,32 +39,48 @@ cli() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx10g -jar "$
 
 [ -n "$(ls data/corpus/*.txt 2>/dev/null)" ] || scripts/fetch-corpus.sh
 mkdir -p "$WORK"
-# one deterministic shuffle of all shards: the head feeds extract, a disjoint tail the feature cards
+# one deterministic shuffle of all shards: the head feeds extract, disjoint tails the feature cards, the
+# benign corpus of calibration (long benign documents, context for embedded positives) and the long-context dev set
 python3 -c '
 import glob, random, sys
 lines = [l for f in sorted(glob.glob("data/corpus/*.txt")) for l in open(f, encoding="utf-8").read().split("\n") if l.strip()]
 random.Random(7).shuffle(lines)
 n = int(sys.argv[1])
-open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines[:-n]) + "\n")
+rest = lines[:-n]
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(rest) + "\n")
 open(sys.argv[3], "w", encoding="utf-8").write("\n".join(lines[-n:]) + "\n")
-' "$LABEL_TEXTS" "$WORK/train-corpus.txt" "$WORK/label-corpus.txt"
+open(sys.argv[4], "w", encoding="utf-8").write("\n".join(rest[-4000:-1000]) + "\n")
+open(sys.argv[5], "w", encoding="utf-8").write("\n".join(rest[-1000:]) + "\n")
+' "$LABEL_TEXTS" "$WORK/train-corpus.txt" "$WORK/label-corpus.txt" "$WORK/calib-corpus.txt" "$WORK/eval-corpus.txt"
+python3 scripts/make-long-dev.py data/seed/dev.jsonl "$WORK/eval-corpus.txt" data/seed/short_dev.jsonl "$WORK/dev-long.jsonl"
 
 PACK=$WORK/pack
 rm -rf "$PACK"
-cli init-pack -o "$PACK" --name "$NAME" --reader "$READER" --layer "$LAYER"
-ACTS=$WORK/acts-$READER-$LAYER
-if [ "${KEEP_ACTS:-0}" != 1 ] || [ ! -f "$ACTS.npy" ]; then
-  cli extract --pack "$PACK" --threads "$THREADS" -f "$WORK/train-corpus.txt" --max-tokens "$TOKENS" -o "$ACTS"
+if [ -n "${REUSE_SAE:-}" ]; then
+  cp -r "$REUSE_SAE" "$PACK"
+else
+  cli init-pack -o "$PACK" --name "$NAME" --reader "$READER" --layer "$LAYER"
+  ACTS=$WORK/acts-$READER-$LAYER
+  if [ "${KEEP_ACTS:-0}" != 1 ] || [ ! -f "$ACTS.npy" ]; then
+    cli extract --pack "$PACK" --threads "$THREADS" -f "$WORK/train-corpus.txt" --max-tokens "$TOKENS" -o "$ACTS"
+  fi
+  cli train-sae --activations "$ACTS.npy" -o "$PACK/sae" --architecture topk --d-sae "$D_SAE" --k "$K" \
+    --lr "$LR" --batch "$BATCH" --epochs 1 --threads "$THREADS" --seed 1 > "$WORK/training.json"
 fi
-cli train-sae --activations "$ACTS.npy" -o "$PACK/sae" --architecture topk --d-sae "$D_SAE" --k "$K" \
-  --lr "$LR" --batch "$BATCH" --epochs 1 --threads "$THREADS" --seed 1 > "$WORK/training.json"
 if [ "${SKIP_LABEL:-0}" != 1 ]; then
   cli label-features --pack "$PACK" --threads "$THREADS" -f "$WORK/label-corpus.txt" --max-texts "$LABEL_TEXTS"
 fi
-cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl --target-fpr 0.05 --top-n "$TOP_N" --version "$VERSION" \
+cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl data/seed/short_train.jsonl \
+  --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --top-n "$TOP_N" \
+  --max-features "$MAX_FEATURES" --max-benign-share "$MAX_BENIGN_SHARE" --segment-width "$SEG_WIDTH" \
+  --segment-stride "$SEG_STRIDE" --encoded-cache "$WORK/calibration.enc" --pack-version "$VERSION" \
   > "$WORK/calibration.json"
-cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl --probe-train data/seed/train.jsonl \
+# dev split (+ short chat messages) beside the raw probe and a dense head; then the long-context dev set
+cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl data/seed/short_dev.jsonl \
+  --probe-train data/seed/train.jsonl data/seed/short_train.jsonl --probe-corpus "$WORK/calib-corpus.txt" \
   --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
+cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/dev-long.jsonl" --context-sizes 1 \
+  --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 cp -r "$PACK" "$OUT"

@@ -2,111 +2,213 @@ package dev.saemonitor.calibration;
 
 import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
+import dev.saemonitor.scoring.CategoryScorer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Turns pooled, labelled calibration texts into catalog heads. Per category: positives are texts
- * labelled with it; negatives are benign texts and, unless {@code benignOnly}, other categories'
- * positives. The threshold keeps the false-positive rate on benign texts at or under {@code targetFpr}.
+ * Turns encoded calibration texts into catalog heads trained for the aggregation they are scored with:
+ * per category, a sparse head on segment rows ({@link SegmentExamples}, {@link ColumnScreen},
+ * {@link HeadFitter}); then every text is scored out-of-fold <em>as the service scores it</em> (the same
+ * {@link CategoryScorer}: segments, max over segments) by heads fitted without its fold, and the thresholds
+ * are chosen together on the benign texts so that the share flagged in any category meets the target
+ * ({@link JointThresholds}).
  */
 public final class Calibrator {
-    private final HeadFitter fitter;
-    private final double targetFpr;
-    private final boolean benignOnly;
+    private final Options options;
 
-    public Calibrator(int topN, double targetFpr, boolean benignOnly) {
-        this.fitter = new HeadFitter(topN);
-        this.targetFpr = targetFpr;
-        this.benignOnly = benignOnly;
+    /**
+     * @param maxFeatures    most features per head
+     * @param topN           candidate columns per head after screening
+     * @param maxBenignShare a feature firing in more benign segments than this may not enter a head
+     * @param targetFpr      share of benign events flagged in any category
+     */
+    public record Options(Catalog.Segmentation segmentation, int maxFeatures, int topN, double maxBenignShare,
+                          double targetFpr, boolean benignOnly) {
     }
 
-    /** The catalog and, per category, what calibration measured (for eval.json). */
-    public record Result(Catalog catalog, Map<String, Map<String, Object>> metrics) {
+    public Calibrator(Options options) {
+        this.options = options;
     }
 
-    public Result calibrate(ModelPack pack, PooledTexts data, List<LabelledText> texts, List<String> categories,
-                            String dataName) {
-        List<Catalog.Category> out = new ArrayList<>();
-        Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
+    /** The catalog and what calibration measured (for eval.json). */
+    public record Result(Catalog catalog, Map<String, Object> metrics) {
+    }
+
+    private record Fitted(String name, HeadFitter.Head head, int[] candidates, ColumnScreen screen,
+                          List<HeadFitter.Head> foldHeads, SegmentExamples examples) {
+    }
+
+    public Result calibrate(ModelPack pack, EncodedCorpus enc, List<CalibrationText> texts, List<String> categories,
+                            String dataName, Consumer<String> log) {
+        HeadFitter fitter = new HeadFitter(options.maxFeatures());
+        List<Fitted> fitted = new ArrayList<>();
         for (String cat : categories) {
-            List<Integer> rowList = new ArrayList<>();
+            SegmentExamples ex = SegmentExamples.of(enc, texts, cat, options.segmentation(), options.benignOnly());
+            int nPos = ex.positives();
+            if (nPos < 3 || nPos == ex.size()) {
+                throw new IllegalArgumentException("category '" + cat + "' has " + nPos + " positive segments among "
+                        + ex.size() + "; need at least 3 and some negatives");
+            }
+            ColumnScreen screen = ColumnScreen.of(enc, ex, options.maxBenignShare(), options.topN());
+            double[][] x = ex.design(enc, screen.columns());
+            HeadFitter.Head head = fitter.fit(x, ex.positive(), ex.group());
+            List<HeadFitter.Head> folds = new ArrayList<>();
+            for (int f = 0; f < HeadFitter.FOLDS; f++) {
+                int ff = f;
+                int[] train = java.util.stream.IntStream.range(0, ex.size()).filter(i -> HeadFitter.fold(ex.group()[i]) != ff).toArray();
+                double[][] xt = java.util.Arrays.stream(train).mapToObj(i -> x[i]).toArray(double[][]::new);
+                boolean[] yt = new boolean[train.length];
+                for (int i = 0; i < train.length; i++) {
+                    yt[i] = ex.positive()[train[i]];
+                }
+                folds.add(HeadFitter.refit(xt, yt, head.c(), head.columns()));
+            }
+            fitted.add(new Fitted(cat, head, screen.columns(), screen, folds, ex));
+            log.accept(cat + ": " + ex.size() + " segments (" + nPos + " positive), " + screen.columns().length
+                    + " candidates, " + head.columns().length + " features, C " + head.c() + ", segment CV AUROC "
+                    + String.format("%.3f", head.cvAuroc()));
+        }
+        // every text scored out-of-fold, through the service's scorer
+        double[][] oof = new double[fitted.size()][texts.size()];
+        for (int f = 0; f < HeadFitter.FOLDS; f++) {
+            List<Catalog.Category> cats = new ArrayList<>();
+            for (Fitted fi : fitted) {
+                cats.add(category(pack, fi, fi.foldHeads().get(f), 1.0, enc, texts, dataName, 0));
+            }
+            CategoryScorer scorer = new CategoryScorer(new Catalog(options.segmentation(), cats), enc.dSae(), pack::labelOf);
             for (int i = 0; i < texts.size(); i++) {
-                LabelledText t = texts.get(i);
-                if (t.labels().contains(cat) || t.benign() || !benignOnly) {
-                    rowList.add(i);
+                if (HeadFitter.fold(texts.get(i).group()) == f) {
+                    double[] raw = enc.score(scorer, i).rawScores();
+                    for (int c = 0; c < raw.length; c++) {
+                        oof[c][i] = raw[c];
+                    }
                 }
             }
-            int[] rows = rowList.stream().mapToInt(Integer::intValue).toArray();
-            boolean[] pos = new boolean[rows.length];
-            int nPos = 0;
-            for (int i = 0; i < rows.length; i++) {
-                pos[i] = texts.get(rows[i]).labels().contains(cat);
-                nPos += pos[i] ? 1 : 0;
-            }
-            if (nPos < 3 || nPos == rows.length) {
-                throw new IllegalArgumentException("category '" + cat + "' has " + nPos + " positives among "
-                        + rows.length + " texts; need at least 3 and some negatives");
-            }
-            HeadFitter.Head head = fitter.fit(data, rows, pos);
-            double[] prob = new double[rows.length];
-            double[] oof = new double[rows.length];
-            List<Double> benign = new ArrayList<>();
-            for (int i = 0; i < rows.length; i++) {
-                prob[i] = sigmoid(head.logit(data, rows[i]));
-                oof[i] = sigmoid(head.outOfFoldLogits()[i]);
-                if (texts.get(rows[i]).benign()) {
-                    benign.add(oof[i]);
-                }
-            }
-            // threshold on out-of-fold scores: in-sample scores of a head that fits its training set
-            // almost perfectly sit too low on benign texts, and the FPR on new texts would overshoot
-            double[] benignScores = benign.stream().mapToDouble(Double::doubleValue).toArray();
-            double threshold = Math.min(1 - 1e-6, Math.max(1e-6, RocMath.thresholdAtFpr(benignScores, targetFpr)));
-            double[][] split = RocMath.split(oof, pos);
-            out.add(category(pack, cat, head, threshold, data, dataName, benignScores.length, nPos));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("positives", nPos);
-            m.put("negatives", rows.length - nPos);
-            m.put("benign", benignScores.length);
-            m.put("features", head.columns().length);
-            m.put("c", head.c());
-            m.put("cvAuroc", head.cvAuroc());
-            m.put("trainAuroc", RocMath.auroc(prob, pos));
-            m.put("threshold", threshold);
-            m.put("cvTprAtThreshold", RocMath.rateAtOrAbove(split[0], threshold));
-            m.put("cvBenignFprAtThreshold", RocMath.rateAtOrAbove(benignScores, threshold));
-            metrics.put(cat, m);
         }
-        return new Result(new Catalog(out), metrics);
+        int[] benignIdx = java.util.stream.IntStream.range(0, texts.size()).filter(i -> texts.get(i).benign()).toArray();
+        double[][] benign = new double[fitted.size()][benignIdx.length];
+        for (int c = 0; c < fitted.size(); c++) {
+            for (int e = 0; e < benignIdx.length; e++) {
+                benign[c][e] = oof[c][benignIdx[e]];
+            }
+        }
+        JointThresholds.Result thr = JointThresholds.choose(benign, options.targetFpr());
+        List<Catalog.Category> out = new ArrayList<>();
+        Map<String, Object> perCat = new LinkedHashMap<>();
+        for (int c = 0; c < fitted.size(); c++) {
+            Fitted fi = fitted.get(c);
+            out.add(category(pack, fi, fi.head(), thr.thresholds()[c], enc, texts, dataName, benignIdx.length));
+            perCat.put(fi.name(), measured(fi, oof[c], texts, thr.thresholds()[c], thr.fpr()[c]));
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("segmentation", options.segmentation());
+        metrics.put("benignEvents", benignIdx.length);
+        metrics.put("cvUnionBenignFpr", thr.unionFpr());
+        metrics.put("cvUnionFprShortTexts", unionOn(benign, thr.thresholds(), benignIdx, texts, true));
+        metrics.put("cvUnionFprLongTexts", unionOn(benign, thr.thresholds(), benignIdx, texts, false));
+        metrics.put("perCategoryFprBudget", thr.perCategoryFpr());
+        metrics.put("categories", perCat);
+        return new Result(new Catalog(options.segmentation(), out), metrics);
     }
 
-    private Catalog.Category category(ModelPack pack, String name, HeadFitter.Head head, double threshold,
-                                      PooledTexts data, String dataName, int negatives, int positives) {
+    /** A text of at most five words: a chat message such as a greeting or an acknowledgement. */
+    public static boolean shortText(String text) {
+        return text.strip().split("\\s+").length <= 5;
+    }
+
+    private static double unionOn(double[][] benign, double[] thr, int[] idx, List<CalibrationText> texts, boolean shortOnes) {
+        List<Integer> keep = new ArrayList<>();
+        for (int e = 0; e < idx.length; e++) {
+            if (shortText(texts.get(idx[e]).text()) == shortOnes) {
+                keep.add(e);
+            }
+        }
+        double[][] sub = new double[benign.length][keep.size()];
+        for (int c = 0; c < benign.length; c++) {
+            for (int j = 0; j < keep.size(); j++) {
+                sub[c][j] = benign[c][keep.get(j)];
+            }
+        }
+        return keep.isEmpty() ? Double.NaN : JointThresholds.unionFpr(sub, thr);
+    }
+
+    private Map<String, Object> measured(Fitted fi, double[] oof, List<CalibrationText> texts, double threshold, double fpr) {
+        List<Double> bare = new ArrayList<>(), emb = new ArrayList<>(), neg = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            CalibrationText t = texts.get(i);
+            if (t.labels().contains(fi.name())) {
+                (t.embedded() ? emb : bare).add(oof[i]);
+            } else if (t.benign()) {
+                neg.add(oof[i]);
+            }
+        }
+        double[] b = bare.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] all = new double[b.length + n.length];
+        boolean[] pos = new boolean[all.length];
+        System.arraycopy(b, 0, all, 0, b.length);
+        System.arraycopy(n, 0, all, b.length, n.length);
+        java.util.Arrays.fill(pos, 0, b.length, true);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("segments", fi.examples().size());
+        m.put("positiveSegments", fi.examples().positives());
+        m.put("candidates", fi.candidates().length);
+        m.put("features", fi.head().columns().length);
+        m.put("c", fi.head().c());
+        m.put("cvSegmentAuroc", fi.head().cvAuroc());
+        m.put("cvAurocBareVsBenign", RocMath.auroc(all, pos));
+        m.put("threshold", threshold);
+        m.put("cvRecallBare", RocMath.rateAtOrAbove(b, threshold));
+        m.put("cvRecallEmbedded", RocMath.rateAtOrAbove(emb.stream().mapToDouble(Double::doubleValue).toArray(), threshold));
+        m.put("cvBenignFpr", fpr);
+        return m;
+    }
+
+    private Catalog.Category category(ModelPack pack, Fitted fi, HeadFitter.Head head, double threshold,
+                                      EncodedCorpus enc, List<CalibrationText> texts, String dataName, int benignEvents) {
+        int d = enc.dSae();
         List<Catalog.Feature> feats = new ArrayList<>();
-        for (int i = 0; i < head.columns().length; i++) {
-            int col = head.columns()[i];
-            int id = col % data.dSae();
-            int fired = 0;
-            for (int t = 0; t < data.count(); t++) {
-                fired += data.max()[t][id] > 0 ? 1 : 0;
-            }
-            feats.add(new Catalog.Feature(id, col < data.dSae() ? Catalog.Pool.max : Catalog.Pool.mean,
-                    round(head.weights()[i]), pack.labelOf(id), round((double) fired / data.count())));
+        for (int j = 0; j < head.columns().length; j++) {
+            int col = fi.candidates()[head.columns()[j]];
+            int id = col % d;
+            feats.add(new Catalog.Feature(id, col < d ? Catalog.Pool.max : Catalog.Pool.mean, round(head.weights()[j]),
+                    pack.labelOf(id), round(benignTextRate(enc, texts, id)),
+                    new Catalog.Association(round(fi.screen().positiveShare()[id]), round(fi.screen().benignShare()[id]))));
         }
-        Catalog.Severity sev = pack.catalog().categories().stream().filter(c -> c.name().equals(name))
+        Catalog.Severity sev = pack.catalog().categories().stream().filter(c -> c.name().equals(fi.name()))
                 .map(Catalog.Category::severity).findFirst()
-                .orElse(name.equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
-        return new Catalog.Category(name, sev, round(head.bias()), threshold, feats,
-                new Catalog.ThresholdChoice("target FPR on benign calibration texts, out-of-fold scores", targetFpr, dataName,
-                        LocalDate.now().toString(), negatives, positives));
+                .orElse(fi.name().equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
+        return new Catalog.Category(fi.name(), sev, round(head.bias()), threshold, feats,
+                new Catalog.ThresholdChoice("share of benign events flagged in any category, out-of-fold max-over-segment "
+                        + "scores", options.targetFpr(), dataName, LocalDate.now().toString(), benignEvents,
+                        (int) texts.stream().filter(t -> t.labels().contains(fi.name())).count()));
     }
 
-    static double sigmoid(double z) {
-        return 1 / (1 + Math.exp(-z));
+    private final Map<Integer, Double> textRates = new java.util.HashMap<>();
+
+    /** Share of benign calibration texts in which the feature fires (the drift metrics' expected rate). */
+    private double benignTextRate(EncodedCorpus enc, List<CalibrationText> texts, int feature) {
+        return textRates.computeIfAbsent(feature, f -> {
+            int n = 0, fired = 0;
+            for (int i = 0; i < texts.size(); i++) {
+                if (!texts.get(i).benign()) {
+                    continue;
+                }
+                n++;
+                for (int k = enc.codes().rowStart()[enc.firstRow()[i]]; k < enc.codes().rowStart()[enc.firstRow()[i + 1]]; k++) {
+                    if (enc.codes().features()[k] == f && enc.codes().values()[k] > 0) {
+                        fired++;
+                        break;
+                    }
+                }
+            }
+            return n == 0 ? 0 : (double) fired / n;
+        });
     }
 
     private static double round(double v) {

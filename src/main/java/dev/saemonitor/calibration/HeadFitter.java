@@ -8,104 +8,150 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Fits one category's sparse head on pooled SAE codes: keeps the {@code topN} columns (feature x pooling)
- * with the largest univariate |AUROC - 0.5|, picks liblinear's C for L1-regularised logistic regression
- * by stratified 3-fold cross-validated AUROC, and refits on everything. The out-of-fold logits of the
- * chosen C are kept: they score calibration texts as unseen texts would be scored.
+ * Fits one category's sparse head on segment rows in two steps: selection, liblinear L1-regularised logistic
+ * regression over the screened candidate columns with the penalty weakened until just before the head would
+ * keep more than {@code maxFeatures} terms; then the final weights by L2-regularised logistic regression on
+ * the kept columns, C chosen by 3-fold cross-validated AUROC with folds by source group (a positive and its
+ * embedded copies stay in one fold).
  */
 public final class HeadFitter {
-    static final double[] C_GRID = {0.03, 0.1, 0.3, 1, 3};
-    static final int FOLDS = 3;
+    static final double[] C_GRID = {0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1};
+    static final double[] REFIT_C_GRID = {0.01, 0.1, 1};
+    public static final int FOLDS = 3;
 
-    private final int topN;
+    private final int maxFeatures;
 
-    public HeadFitter(int topN) {
-        this.topN = topN;
+    public HeadFitter(int maxFeatures) {
+        this.maxFeatures = maxFeatures;
     }
 
-    /** A head: pooled-matrix columns and their raw weights, the bias, and what CV measured. */
-    public record Head(int[] columns, double[] weights, double bias, double c, double cvAuroc, double[] outOfFoldLogits) {
-        public double logit(PooledTexts data, int text) {
-            double s = bias;
-            for (int i = 0; i < columns.length; i++) {
-                s += weights[i] * data.value(text, columns[i]);
-            }
-            return s;
-        }
+    /** A head over design columns {@code columns} (indices into the candidates) with raw weights. */
+    public record Head(int[] columns, double[] weights, double bias, double c, double cvAuroc) {
     }
 
-    /** Fits on texts {@code rows} of {@code data} with labels {@code positive} (indexed like rows). */
-    public Head fit(PooledTexts data, int[] rows, boolean[] positive) {
-        int[] cols = selectColumns(data, rows, positive);
-        double[][] x = new double[rows.length][cols.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < cols.length; j++) {
-                x[i][j] = data.value(rows[i], cols[j]);
-            }
-        }
-        double bestC = C_GRID[0], bestAuc = -1;
-        double[] bestOof = null;
-        for (double c : C_GRID) {
-            double[] oof = crossValidate(x, positive, c);
-            double auc = RocMath.auroc(oof, positive);
+    /** Fold of a source group: deterministic, spread evenly. */
+    public static int fold(int group) {
+        return (int) Math.floorMod(group * 0x9E3779B97F4A7C15L >>> 33, FOLDS);
+    }
+
+    public Head fit(double[][] x, boolean[] y, int[] group) {
+        int[] chosen = select(x, y);
+        double bestAuc = -1, bestC = REFIT_C_GRID[0];
+        for (double c : REFIT_C_GRID) {
+            double auc = RocMath.auroc(crossValidate(x, y, group, c, chosen), y);
             if (auc > bestAuc + 1e-9) {
                 bestAuc = auc;
                 bestC = c;
-                bestOof = oof;
             }
         }
-        LogisticFit.Linear1 fit = LogisticFit.fit(x, positive, SolverType.L1R_LR, bestC);
+        Head h = refit(x, y, bestC, chosen);
+        return new Head(h.columns(), h.weights(), h.bias(), bestC, bestAuc);
+    }
+
+    /**
+     * The columns a head keeps: L1 regularisation weakened step by step (C grid ascending) until the head
+     * holds more than {@code maxFeatures} terms; of that head, the {@code maxFeatures} with the largest
+     * standardised weight (chosen jointly, not one by one). If no C gets there, the densest head's terms.
+     */
+    int[] select(double[][] x, boolean[] y) {
+        int[] chosen = new int[0];
+        for (double c : C_GRID) {
+            Head h = fitAt(x, y, c, allColumns(x));
+            if (h.columns().length >= maxFeatures) {
+                return strongest(x, h, maxFeatures);
+            }
+            chosen = h.columns();
+        }
+        return chosen;
+    }
+
+    /** Out-of-fold logits of a head refitted at C on {@code columns} with each fold held out. */
+    public double[] crossValidate(double[][] x, boolean[] y, int[] group, double c, int[] columns) {
+        double[] out = new double[x.length];
+        for (int f = 0; f < FOLDS; f++) {
+            int ff = f;
+            int[] train = IntStream.range(0, x.length).filter(i -> fold(group[i]) != ff).toArray();
+            Head h = refit(pick(x, train), pick(y, train), c, columns);
+            for (int i = 0; i < x.length; i++) {
+                if (fold(group[i]) == f) {
+                    out[i] = logit(h, x[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The head's final weights on its chosen columns: L2-regularised logistic regression, so selection (L1)
+     * does not also shrink the weights it keeps.
+     */
+    public static Head refit(double[][] x, boolean[] y, double c, int[] columns) {
+        double[][] sub = new double[x.length][columns.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < columns.length; j++) {
+                sub[i][j] = x[i][columns[j]];
+            }
+        }
+        LogisticFit.Linear1 fit = LogisticFit.fit(sub, y, SolverType.L2R_LR, c);
+        return new Head(columns.clone(), fit.weights(), fit.bias(), c, Double.NaN);
+    }
+
+    /** L1 logistic regression at C on a subset of columns; keeps the non-zero terms. */
+    public static Head fitAt(double[][] x, boolean[] y, double c, int[] columns) {
+        double[][] sub = new double[x.length][columns.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < columns.length; j++) {
+                sub[i][j] = x[i][columns[j]];
+            }
+        }
+        LogisticFit.Linear1 fit = LogisticFit.fit(sub, y, SolverType.L1R_LR, c);
         List<Integer> keep = new ArrayList<>();
-        for (int j = 0; j < cols.length; j++) {
+        for (int j = 0; j < columns.length; j++) {
             if (Math.abs(fit.weights()[j]) > 1e-9) {
                 keep.add(j);
             }
         }
-        int[] kc = keep.stream().mapToInt(j -> cols[j]).toArray();
-        double[] kw = keep.stream().mapToDouble(j -> fit.weights()[j]).toArray();
-        return new Head(kc, kw, fit.bias(), bestC, bestAuc, bestOof);
+        return new Head(keep.stream().mapToInt(j -> columns[j]).toArray(),
+                keep.stream().mapToDouble(j -> fit.weights()[j]).toArray(), fit.bias(), c, Double.NaN);
     }
 
-    int[] selectColumns(PooledTexts data, int[] rows, boolean[] positive) {
-        int total = 2 * data.dSae();
-        double[] strength = new double[total];
-        IntStream.range(0, total).parallel().forEach(c -> {
-            double[] v = new double[rows.length];
-            int nonZero = 0;
-            for (int i = 0; i < rows.length; i++) {
-                v[i] = data.value(rows[i], c);
-                nonZero += v[i] != 0 ? 1 : 0;
-            }
-            strength[c] = nonZero < 3 ? 0 : Math.abs(RocMath.auroc(v, positive) - 0.5);
-        });
-        return IntStream.range(0, total).boxed().filter(c -> strength[c] > 0)
-                .sorted(Comparator.comparingDouble((Integer c) -> -strength[c]).thenComparing(c -> c))
-                .limit(topN).mapToInt(Integer::intValue).toArray();
+    public static double logit(Head h, double[] row) {
+        double s = h.bias();
+        for (int j = 0; j < h.columns().length; j++) {
+            s += h.weights()[j] * row[h.columns()[j]];
+        }
+        return s;
     }
 
-    /** Out-of-fold logits: each text scored by the model fitted on the other folds. */
-    static double[] crossValidate(double[][] x, boolean[] y, double c) {
-        double[] scores = new double[x.length];
-        int[] fold = new int[x.length];
-        int p = 0, q = 0;
-        for (int i = 0; i < x.length; i++) {
-            fold[i] = y[i] ? p++ % FOLDS : q++ % FOLDS;
-        }
-        for (int f = 0; f < FOLDS; f++) {
-            int ff = f;
-            int[] tr = IntStream.range(0, x.length).filter(i -> fold[i] != ff).toArray();
-            double[][] xt = Arrays.stream(tr).mapToObj(i -> x[i]).toArray(double[][]::new);
-            boolean[] yt = new boolean[tr.length];
-            for (int i = 0; i < tr.length; i++) {
-                yt[i] = y[tr[i]];
+    static int[] strongest(double[][] x, Head h, int n) {
+        double[] score = new double[h.columns().length];
+        for (int j = 0; j < score.length; j++) {
+            int col = h.columns()[j];
+            double mu = 0, sq = 0;
+            for (double[] row : x) {
+                mu += row[col];
+                sq += row[col] * row[col];
             }
-            LogisticFit.Linear1 m = LogisticFit.fit(xt, yt, SolverType.L1R_LR, c);
-            for (int i = 0; i < x.length; i++) {
-                if (fold[i] == f) {
-                    scores[i] = m.logit(x[i]);
-                }
-            }
+            mu /= x.length;
+            score[j] = Math.abs(h.weights()[j]) * Math.sqrt(Math.max(0, sq / x.length - mu * mu));
         }
-        return scores;
+        return IntStream.range(0, score.length).boxed().sorted(Comparator.comparingDouble(j -> -score[j])).limit(n)
+                .mapToInt(j -> h.columns()[j]).sorted().toArray();
+    }
+
+    static int[] allColumns(double[][] x) {
+        return IntStream.range(0, x.length == 0 ? 0 : x[0].length).toArray();
+    }
+
+    private static double[][] pick(double[][] x, int[] rows) {
+        return Arrays.stream(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
+    }
+
+    private static boolean[] pick(boolean[] y, int[] rows) {
+        boolean[] out = new boolean[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = y[rows[i]];
+        }
+        return out;
     }
 }

@@ -19,7 +19,7 @@ public final class RawProbe {
         this.threshold = threshold;
     }
 
-    public static RawProbe train(PooledTexts data, List<LabelledText> texts, String category, double targetFpr) {
+    public static RawProbe train(EncodedCorpus data, List<LabelledText> texts, String category, double targetFpr) {
         int n = texts.size();
         double[][] x = new double[n][];
         boolean[] y = new boolean[n];
@@ -33,7 +33,7 @@ public final class RawProbe {
         double[] b = new double[benign];
         for (int i = 0, j = 0; i < n; i++) {
             if (texts.get(i).benign()) {
-                b[j++] = Calibrator.sigmoid(m.logit(x[i]));
+                b[j++] = dev.saemonitor.scoring.Pooling.sigmoid(m.logit(x[i]));
             }
         }
         return new RawProbe(m, RocMath.thresholdAtFpr(b, targetFpr));
@@ -43,10 +43,10 @@ public final class RawProbe {
         return threshold;
     }
 
-    public double[] scores(PooledTexts data) {
+    public double[] scores(EncodedCorpus data) {
         double[] out = new double[data.count()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Calibrator.sigmoid(model.logit(toDouble(data.rawMean()[i])));
+            out[i] = dev.saemonitor.scoring.Pooling.sigmoid(model.logit(toDouble(data.rawMean()[i])));
         }
         return out;
     }

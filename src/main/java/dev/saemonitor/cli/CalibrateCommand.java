@@ -1,8 +1,12 @@
 package dev.saemonitor.cli;
 
+import dev.saemonitor.calibration.CalibrationSet;
+import dev.saemonitor.calibration.CalibrationText;
 import dev.saemonitor.calibration.Calibrator;
+import dev.saemonitor.calibration.EncodedCorpus;
+import dev.saemonitor.calibration.EncodedCorpusCache;
 import dev.saemonitor.calibration.LabelledText;
-import dev.saemonitor.calibration.PooledTexts;
+import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackWriter;
 import dev.saemonitor.scoring.SafetyScorer;
@@ -16,47 +20,80 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calibrate}: labelled JSONL → per-category sparse heads (L1 logistic regression on pooled SAE
- * codes) and thresholds at a target benign FPR, written to the pack's catalog.yaml and eval.json; the
- * pack is then re-sealed.
+ * {@code calibrate}: labelled JSONL (+ a benign corpus) → per-category sparse heads fitted on segments and
+ * thresholds that keep the share of benign events flagged in any category at the target, written to the
+ * pack's catalog.yaml and eval.json; the pack is then re-sealed.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Fit catalog heads and thresholds from labelled JSONL; rewrites catalog.yaml and eval.json and re-seals the pack.")
+        description = "Fit segment-level catalog heads and joint thresholds from labelled JSONL and a benign corpus; "
+                + "rewrites catalog.yaml and eval.json and re-seals the pack.")
 public class CalibrateCommand implements Callable<Integer> {
+    public static final int DEFAULT_SEGMENT_WIDTH = 32;
+    public static final int DEFAULT_SEGMENT_STRIDE = 8;
+
     @Mixin
     PackOptions packOptions;
-    @Option(names = "--data", required = true, description = "labelled JSONL: {\"text\", \"labels\": [...]}")
-    Path data;
-    @Option(names = "--target-fpr", defaultValue = "0.05", description = "false-positive rate on benign texts at the threshold (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", required = true, arity = "1..*", description = "labelled JSONL file(s): {\"text\", \"labels\": [...]}")
+    List<Path> data;
+    @Option(names = "--benign-corpus", description = "plain text, one benign document a line: long benign texts and the "
+            + "context positives are embedded in (default: the labelled benign texts)")
+    Path benignCorpus;
+    @Option(names = "--benign-docs", defaultValue = "1500", description = "corpus documents used as benign events (default: ${DEFAULT-VALUE}); the rest of the corpus is embedding context")
+    int benignDocs;
+    @Option(names = "--target-fpr", defaultValue = "0.05", description = "share of benign events flagged in any category (default: ${DEFAULT-VALUE})")
     double targetFpr;
-    @Option(names = "--top-n", defaultValue = "1024", description = "candidate columns per head, by univariate AUROC; L1 then picks among them (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-features", defaultValue = "32", description = "most features per head (default: ${DEFAULT-VALUE})")
+    int maxFeatures;
+    @Option(names = "--max-benign-share", defaultValue = "0.2", description = "features firing in more benign segments than this share may not enter a head (default: ${DEFAULT-VALUE})")
+    double maxBenignShare;
+    @Option(names = "--top-n", defaultValue = "256", description = "candidate columns per head after screening; L1 then picks among them (default: ${DEFAULT-VALUE})")
     int topN;
+    @Option(names = "--segment-width", defaultValue = "" + DEFAULT_SEGMENT_WIDTH, description = "tokens per segment (default: ${DEFAULT-VALUE})")
+    int segmentWidth;
+    @Option(names = "--segment-stride", defaultValue = "" + DEFAULT_SEGMENT_STRIDE, description = "tokens between segment starts (default: ${DEFAULT-VALUE})")
+    int segmentStride;
     @Option(names = "--benign-only", description = "negatives are benign texts only (default: benign plus other categories' positives)")
     boolean benignOnly;
     @Option(names = "--categories", split = ",", description = "categories to fit (default: every label in --data)")
     List<String> categories;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--version", description = "pack version to seal (default: keep)")
-    String version;
+    @Option(names = "--encoded-cache", description = "keep the texts' reader and SAE codes in this file and reuse them "
+            + "while the reader, SAE and texts are unchanged (for tuning runs)")
+    Path encodedCache;
+    @Option(names = "--pack-version", description = "pack version to seal (default: keep)")
+    String packVersion;
 
     @Override
     public Integer call() throws Exception {
         if (!(targetFpr > 0 && targetFpr < 1)) {
             throw new BadInputException("--target-fpr must be in (0, 1), got " + targetFpr);
         }
-        List<LabelledText> texts = readLabelled(data);
-        List<String> cats = categories != null ? categories : LabelledText.categories(texts);
+        if (segmentStride < 1 || segmentStride > segmentWidth) {
+            throw new BadInputException("--segment-stride must be in [1, --segment-width], got " + segmentStride);
+        }
+        List<LabelledText> labelled = readLabelled(data);
+        List<String> cats = categories != null ? categories : LabelledText.categories(labelled);
+        List<String> corpus = readCorpus(benignCorpus);
+        List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs, 7);
         ModelPack pack = packOptions.load();
+        Calibrator.Options opts = new Calibrator.Options(new Catalog.Segmentation(segmentWidth, segmentStride), maxFeatures,
+                topN, maxBenignShare, targetFpr, benignOnly);
         Calibrator.Result result;
         try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
-            Progress progress = new Progress(System.err, "tokens", 0);
-            PooledTexts pooled = PooledTexts.compute(scorer, texts.stream().map(LabelledText::text).toList(), batch,
-                    n -> progress.add(n, null));
-            progress.finish("pooled " + texts.size() + " texts");
+            List<String> raw = texts.stream().map(CalibrationText::text).toList();
+            String key = encodedCache == null ? null : EncodedCorpusCache.key(pack, raw);
+            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.load(encodedCache, key, raw);
+            if (enc == null) {
+                Progress progress = new Progress(System.err, "tokens", 0);
+                enc = EncodedCorpus.encode(scorer, raw, batch, n -> progress.add(n, null));
+                progress.finish("encoded " + texts.size() + " texts");
+                if (key != null) {
+                    EncodedCorpusCache.save(encodedCache, key, enc);
+                }
+            }
             try {
-                result = new Calibrator(topN, targetFpr, benignOnly).calibrate(pack, pooled, texts, cats,
-                        data.getFileName().toString());
+                result = new Calibrator(opts).calibrate(pack, enc, texts, cats, names(data), System.err::println);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage());
             }
@@ -64,15 +101,30 @@ public class CalibrateCommand implements Callable<Integer> {
         Path dir = pack.dir();
         PackWriter.writeCatalog(dir.resolve("catalog.yaml"), result.catalog());
         Map<String, Object> eval = new LinkedHashMap<>();
-        eval.put("data", data.getFileName().toString());
+        eval.put("data", names(data));
+        eval.put("benignCorpus", benignCorpus == null ? null : benignCorpus.getFileName().toString());
         eval.put("texts", texts.size());
         eval.put("targetFpr", targetFpr);
+        eval.put("maxFeatures", maxFeatures);
+        eval.put("maxBenignShare", maxBenignShare);
         eval.put("negatives", benignOnly ? "benign" : "benign + other categories");
-        eval.put("categories", result.metrics());
+        eval.putAll(result.metrics());
         TrainSaeCommand.JSON.writeValue(dir.resolve("eval.json").toFile(), eval);
-        PackWriter.seal(dir, pack.name(), version != null ? version : pack.version(), pack.reader(), packOptions.readers());
+        PackWriter.seal(dir, pack.name(), packVersion != null ? packVersion : pack.version(), pack.reader(), packOptions.readers());
         System.out.println(TrainSaeCommand.JSON.writeValueAsString(eval));
         return MonitorCli.OK;
+    }
+
+    static String names(List<Path> files) {
+        return String.join(",", files.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    static List<LabelledText> readLabelled(List<Path> files) throws java.io.IOException {
+        List<LabelledText> out = new java.util.ArrayList<>();
+        for (Path f : files) {
+            out.addAll(readLabelled(f));
+        }
+        return out;
     }
 
     static List<LabelledText> readLabelled(Path file) throws java.io.IOException {
@@ -81,5 +133,15 @@ public class CalibrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
+    }
+
+    static List<String> readCorpus(Path file) throws java.io.IOException {
+        if (file == null) {
+            return List.of();
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new BadInputException("--benign-corpus " + file + ": no such file");
+        }
+        return java.nio.file.Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 }

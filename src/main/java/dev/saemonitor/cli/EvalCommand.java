@@ -1,14 +1,23 @@
 package dev.saemonitor.cli;
 
-import dev.saemonitor.calibration.CatalogHeads;
+import dev.saemonitor.calibration.CalibrationSet;
+import dev.saemonitor.calibration.Calibrator;
 import dev.saemonitor.calibration.DetectorMetrics;
+import dev.saemonitor.calibration.EncodedCorpus;
+import dev.saemonitor.calibration.EvalFigures;
+import dev.saemonitor.calibration.EvalSets;
 import dev.saemonitor.calibration.LabelledText;
-import dev.saemonitor.calibration.PooledTexts;
+import dev.saemonitor.calibration.LongContext;
 import dev.saemonitor.calibration.RawProbe;
 import dev.saemonitor.modelpack.Catalog;
+import dev.saemonitor.scoring.CategoryScorer;
 import dev.saemonitor.scoring.SafetyScorer;
+import dev.saemonitor.scoring.ScoreRequest;
+import dev.saemonitor.scoring.StageListener;
+import dev.saemonitor.scoring.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,58 +27,120 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code eval}: labelled JSONL → per category AUROC, TPR at the catalog threshold and at 1%/5% FPR,
- * confusion at the threshold, for the pack's SAE heads and (with {@code --probe-train}) for a raw
- * logistic probe on mean-pooled reader activations. Table on stdout, JSON with {@code --json-out}.
+ * {@code eval}: labelled JSONL → per category AUROC, TPR at the catalog threshold and at 1%/5% FPR, confusion;
+ * long-context recall (each positive among 1, 3 and 6 of the file's benign texts), evidence localisation,
+ * FPR on benign concatenations and the union FPR over all categories. Every verdict comes from the service's
+ * scoring path ({@link SafetyScorer#score}). With {@code --probe-train}, beside each category: a raw-activation
+ * probe and a dense SAE head (no feature cap) fitted like the pack's, to show what sparsity costs.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Per-category AUROC, TPR at threshold and at 1%/5% FPR, confusion; optionally beside a raw-activation probe.")
+        description = "Per-category AUROC, TPR at threshold and at 1%%/5%% FPR, long-context recall, evidence localisation, "
+                + "union FPR; optionally beside a raw-activation probe and a dense head.")
 public class EvalCommand implements Callable<Integer> {
     @Mixin
     PackOptions packOptions;
-    @Option(names = "--data", required = true, description = "labelled JSONL to evaluate on")
-    Path data;
-    @Option(names = "--probe-train", description = "labelled JSONL to train the raw-activation probe on (usually calibrate's --data)")
-    Path probeTrain;
-    @Option(names = "--target-fpr", defaultValue = "0.05", description = "benign FPR for the probe's threshold (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", required = true, arity = "1..*", description = "labelled JSONL file(s) to evaluate on")
+    List<Path> data;
+    @Option(names = "--probe-train", arity = "1..*", description = "labelled JSONL to train the raw probe and the dense head on (usually calibrate's --data)")
+    List<Path> probeTrain;
+    @Option(names = "--probe-corpus", description = "benign corpus for the dense head (usually calibrate's --benign-corpus)")
+    Path probeCorpus;
+    @Option(names = "--target-fpr", defaultValue = "0.05", description = "benign FPR for the probe's threshold and the dense head's union target (default: ${DEFAULT-VALUE})")
     double targetFpr;
+    @Option(names = "--context-sizes", split = ",", defaultValue = "1,3,6", description = "benign neighbours per embedded positive (default: ${DEFAULT-VALUE})")
+    List<Integer> contextSizes;
     @Option(names = "--json-out", description = "write the figures as JSON here")
     Path jsonOut;
+    @Option(names = "--scores-out", description = "write each bare text's category scores as JSONL here")
+    Path scoresOut;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Override
     public Integer call() throws Exception {
         List<LabelledText> texts = CalibrateCommand.readLabelled(data);
-        List<LabelledText> train = probeTrain == null ? null : CalibrateCommand.readLabelled(probeTrain);
         Map<String, Object> out = new LinkedHashMap<>();
+        PrintStream o = System.out;
         try (SafetyScorer scorer = packOptions.open()) {
-            Progress progress = new Progress(System.err, "tokens", 0);
-            PooledTexts pooled = pool(scorer, texts, progress);
-            PooledTexts trainPooled = train == null ? null : pool(scorer, train, progress);
-            progress.finish(null);
+            List<Catalog.Category> cats = scorer.pack().catalog().categories();
             out.put("pack", Map.of("name", scorer.pack().name(), "version", scorer.pack().version(),
                     "sha256", scorer.pack().sha256(), "reader", scorer.pack().reader().id(),
                     "layer", scorer.pack().reader().layer()));
-            out.put("data", data.getFileName().toString());
-            Map<String, Object> cats = new LinkedHashMap<>();
-            PrintStream o = System.out;
-            o.printf("%-20s %-6s %5s %5s %7s %7s %7s %7s %9s   %s%n", "category", "model", "pos", "neg", "AUROC",
+            out.put("data", CalibrateCommand.names(data));
+            Progress progress = new Progress(System.err, "texts", 0);
+            List<EvalSets.EvalText> bare = EvalSets.bare(texts);
+            List<Verdict> bareV = verdicts(scorer, bare, progress);
+            List<Verdict> flaggedPool = new ArrayList<>(bareV);
+            Map<String, Object> catOut = new LinkedHashMap<>();
+            o.printf("%-18s %-6s %5s %5s %7s %7s %7s %7s %9s   %s%n", "category", "model", "pos", "neg", "AUROC",
                     "TPR@thr", "TPR@1%", "TPR@5%", "FPR@thr", "tp/fp/tn/fn");
-            for (Catalog.Category c : scorer.pack().catalog().categories()) {
+            for (Catalog.Category c : cats) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                DetectorMetrics sae = DetectorMetrics.of(CatalogHeads.scores(c, pooled), texts, c.name(), c.threshold());
+                DetectorMetrics sae = DetectorMetrics.of(EvalFigures.scores(bareV, c.name()), texts, c.name(), c.threshold());
                 m.put("sae", sae);
+                m.put("bareRecall", EvalFigures.recall(bare, bareV, c.name()));
                 row(o, c.name(), "sae", sae);
-                if (train != null) {
-                    RawProbe probe = RawProbe.train(trainPooled, train, c.name(), targetFpr);
-                    DetectorMetrics pm = DetectorMetrics.of(probe.scores(pooled), texts, c.name(), probe.threshold());
-                    m.put("probe", pm);
-                    row(o, "", "probe", pm);
-                }
-                cats.put(c.name(), m);
+                catOut.put(c.name(), m);
             }
-            out.put("categories", cats);
+            Map<String, Object> longCtx = new LinkedHashMap<>();
+            for (String sep : List.of(LongContext.SAME_PARAGRAPH, LongContext.OWN_PARAGRAPH)) {
+                String sepName = sep.equals(LongContext.SAME_PARAGRAPH) ? "sameParagraph" : "ownParagraph";
+                for (int k : contextSizes) {
+                    List<EvalSets.EvalText> emb = EvalSets.embedded(texts, k, sep, 11);
+                    List<Verdict> v = verdicts(scorer, emb, progress);
+                    flaggedPool.addAll(v);
+                    for (Catalog.Category c : cats) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
+                        m.put("recall_" + sepName + "_" + k, EvalFigures.recall(emb, v, c.name()));
+                        m.put("localisation_" + sepName + "_" + k, EvalFigures.localisation(emb, v, c.name()));
+                    }
+                    longCtx.put(sepName + "_" + k, emb.size());
+                }
+            }
+            Map<String, Object> union = new LinkedHashMap<>();
+            union.put("benignBare", EvalFigures.unionFpr(bare, bareV, null));
+            union.put("benignBareCount", EvalFigures.benignCount(bare, null));
+            union.put("benignShort", EvalFigures.unionFpr(bare, bareV, true));
+            union.put("benignShortCount", EvalFigures.benignCount(bare, true));
+            union.put("benignLonger", EvalFigures.unionFpr(bare, bareV, false));
+            for (int k : List.of(3, 6)) {
+                List<EvalSets.EvalText> cc = EvalSets.benignConcatenations(texts, k, LongContext.SAME_PARAGRAPH, 13);
+                List<Verdict> v = verdicts(scorer, cc, progress);
+                union.put("benignConcat_" + k, EvalFigures.unionFpr(cc, v, null));
+                union.put("benignConcat_" + k + "_count", cc.size());
+                for (Catalog.Category c : cats) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
+                    m.put("fprBenignConcat_" + k, EvalFigures.benignFpr(cc, v, c.name()));
+                }
+            }
+            progress.finish(null);
+            if (probeTrain != null) {
+                compare(scorer, texts, catOut, o);
+            }
+            o.println();
+            o.printf("%-18s %7s %7s %7s %7s %7s %7s %7s%n", "long context", "bare", "+1", "+3", "+6", "+3 par", "local", "FPR cat6");
+            for (Catalog.Category c : cats) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
+                o.printf("%-18s %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f%n", c.name(), m.get("bareRecall"),
+                        m.getOrDefault("recall_sameParagraph_1", Double.NaN), m.getOrDefault("recall_sameParagraph_3", Double.NaN),
+                        m.getOrDefault("recall_sameParagraph_6", Double.NaN), m.getOrDefault("recall_ownParagraph_3", Double.NaN),
+                        m.getOrDefault("localisation_sameParagraph_3", Double.NaN), m.get("fprBenignConcat_6"));
+            }
+            o.printf("union FPR (any category): benign %.3f (short %.3f, longer %.3f), concatenations of 3 %.3f, of 6 %.3f%n",
+                    union.get("benignBare"), union.get("benignShort"), union.get("benignLonger"),
+                    union.get("benignConcat_3"), union.get("benignConcat_6"));
+            List<Map<String, Object>> top = EvalFigures.topEvidenceLabels(flaggedPool, 20);
+            o.println("top evidence labels: " + top);
+            out.put("categories", catOut);
+            out.put("longContextSets", longCtx);
+            out.put("unionFpr", union);
+            out.put("topEvidenceLabels", top);
+            if (scoresOut != null) {
+                writeScores(bareV);
+            }
         }
         if (jsonOut != null) {
             TrainSaeCommand.JSON.writeValue(jsonOut.toFile(), out);
@@ -77,13 +148,77 @@ public class EvalCommand implements Callable<Integer> {
         return MonitorCli.OK;
     }
 
-    private PooledTexts pool(SafetyScorer scorer, List<LabelledText> t, Progress progress) throws Exception {
-        return PooledTexts.compute(scorer, t.stream().map(LabelledText::text).toList(), batch, n -> progress.add(n, null));
+    private List<Verdict> verdicts(SafetyScorer scorer, List<EvalSets.EvalText> texts, Progress progress) throws Exception {
+        List<Verdict> out = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += batch) {
+            List<ScoreRequest> reqs = new ArrayList<>();
+            for (int i = from; i < Math.min(texts.size(), from + batch); i++) {
+                reqs.add(ScoreRequest.ofText("eval-" + i, texts.get(i).text()));
+            }
+            out.addAll(scorer.score(reqs, false, StageListener.NONE));
+            progress.add(reqs.size(), null);
+        }
+        return out;
+    }
+
+    /** The raw probe and a dense head, trained on --probe-train, on the bare texts. */
+    private void compare(SafetyScorer scorer, List<LabelledText> texts, Map<String, Object> catOut, PrintStream o)
+            throws Exception {
+        List<LabelledText> train = CalibrateCommand.readLabelled(probeTrain);
+        Progress progress = new Progress(System.err, "tokens", 0);
+        EncodedCorpus evalEnc = EncodedCorpus.encode(scorer, texts.stream().map(LabelledText::text).toList(), batch,
+                n -> progress.add(n, null));
+        EncodedCorpus trainEnc = EncodedCorpus.encode(scorer, train.stream().map(LabelledText::text).toList(), batch,
+                n -> progress.add(n, null));
+        var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
+        EncodedCorpus calEnc = EncodedCorpus.encode(scorer, calTexts.stream().map(t -> t.text()).toList(), batch,
+                n -> progress.add(n, null));
+        progress.finish(null);
+        Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
+        Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, 1024, 1.0, targetFpr, false));
+        List<String> names = scorer.pack().catalog().categories().stream().map(Catalog.Category::name).toList();
+        Catalog denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
+        CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
+        double[][] denseScores = new double[names.size()][texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            double[] raw = evalEnc.score(denseScorer, i).rawScores();
+            for (int c = 0; c < names.size(); c++) {
+                denseScores[c][i] = raw[c];
+            }
+        }
+        for (int c = 0; c < names.size(); c++) {
+            String name = names.get(c);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) catOut.get(name);
+            RawProbe probe = RawProbe.train(trainEnc, train, name, targetFpr);
+            DetectorMetrics pm = DetectorMetrics.of(probe.scores(evalEnc), texts, name, probe.threshold());
+            m.put("probe", pm);
+            row(o, name, "probe", pm);
+            Catalog.Category dc = denseCat.categories().get(c);
+            DetectorMetrics dm = DetectorMetrics.of(denseScores[c], texts, name, dc.threshold());
+            m.put("denseHead", dm);
+            m.put("denseHeadFeatures", dc.features().size());
+            row(o, name, "dense", dm);
+        }
+    }
+
+    private void writeScores(List<Verdict> verdicts) throws java.io.IOException {
+        try (var w = java.nio.file.Files.newBufferedWriter(scoresOut)) {
+            for (int i = 0; i < verdicts.size(); i++) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("index", i);
+                Map<String, Double> s = new LinkedHashMap<>();
+                verdicts.get(i).categories().forEach(c -> s.put(c.name(), c.score()));
+                line.put("scores", s);
+                w.write(TrainSaeCommand.JSON.writeValueAsString(line));
+                w.newLine();
+            }
+        }
     }
 
     private static void row(PrintStream o, String cat, String model, DetectorMetrics m) {
         var c = m.confusion();
-        o.printf("%-20s %-6s %5d %5d %7.3f %7.3f %7.3f %7.3f %9.3f   %d/%d/%d/%d%n", cat, model, m.positives(),
+        o.printf("%-18s %-6s %5d %5d %7.3f %7.3f %7.3f %7.3f %9.3f   %d/%d/%d/%d%n", cat, model, m.positives(),
                 m.negatives(), m.auroc(), m.tprAtThreshold(), m.tprAt1pctFpr(), m.tprAt5pctFpr(), m.fprAtThreshold(),
                 c.tp(), c.fp(), c.tn(), c.fn());
     }

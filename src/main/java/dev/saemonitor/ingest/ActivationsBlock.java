@@ -9,6 +9,7 @@ import java.util.Base64;
 /**
  * Decodes an event's {@code activations} block (the serving stack's own residual stream) and checks it
  * against the pack: same reader id and layer, shape {@code [T, d_in]}, data of exactly T x d values.
+ * Mismatch details state what the pack expects, never what the block holds.
  */
 final class ActivationsBlock {
     static final int MAX_ROWS = 65_536;
@@ -28,39 +29,40 @@ final class ActivationsBlock {
         if (!block.isObject()) {
             return fail("activations must be an object");
         }
-        String reader = block.path("readerId").asText("");
-        if (!reader.equals(want.readerId())) {
-            return fail("readerId '" + reader + "' does not match the pack's reader '" + want.readerId() + "'");
+        String reader = block.path("readerId").textValue();
+        if (!want.readerId().equals(reader)) {
+            return fail("readerId does not match the pack's reader '" + want.readerId() + "'");
         }
-        if (block.path("layer").asInt(-1) != want.layer()) {
-            return fail("layer " + block.path("layer").asText("?") + " does not match the pack's layer " + want.layer());
+        if (!block.path("layer").canConvertToInt() || block.path("layer").asInt() != want.layer()) {
+            return fail("layer does not match the pack's layer " + want.layer());
         }
-        String dtype = block.path("dtype").asText("f32");
+        JsonNode dtypeNode = block.path("dtype");
+        String dtype = dtypeNode.isMissingNode() ? "f32" : String.valueOf(dtypeNode.textValue());
         int width = switch (dtype) {
             case "f32" -> 4;
             case "f16" -> 2;
             default -> 0;
         };
         if (width == 0) {
-            return fail("dtype '" + dtype + "', expected f32 or f16");
+            return fail("dtype must be f32 or f16");
         }
         JsonNode shape = block.path("shape");
         if (shape.size() != 2 || !shape.get(0).canConvertToInt() || !shape.get(1).canConvertToInt()) {
-            return fail("shape must be [T, d]");
+            return fail("shape must be [T, d] with integers T and d");
         }
         int rows = shape.get(0).asInt(), cols = shape.get(1).asInt();
         if (cols != want.dIn() || rows < 1 || rows > MAX_ROWS) {
-            return fail("shape [" + rows + ", " + cols + "], expected [1.." + MAX_ROWS + ", " + want.dIn() + "]");
+            return fail("shape must be [T, " + want.dIn() + "] with 1 <= T <= " + MAX_ROWS);
         }
         byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(block.path("data").asText(""));
+            bytes = Base64.getDecoder().decode(block.path("data").isTextual() ? block.get("data").textValue() : "");
         } catch (IllegalArgumentException e) {
             return fail("data is not valid base64");
         }
         long expected = (long) rows * cols * width;
         if (bytes.length != expected) {
-            return fail("data holds " + bytes.length + " bytes, shape and dtype need " + expected);
+            return fail("data must hold T x " + want.dIn() + " values of the dtype (" + width + " bytes each)");
         }
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         float[] data = new float[rows * cols];

@@ -68,10 +68,7 @@ public class EventConsumer {
         String fallbackId = meta.getTopic() + "-" + meta.getPartition() + "-" + meta.getOffset();
         ParseResult r = scoring.parser().parse(msg.getPayload(), headers, key, fallbackId, meta.getTimestamp());
         if (!r.valid()) {
-            metrics.deadLetter(r.reason().label());
-            LOG.debugf("dead-letter %s-%d@%d reason=%s", meta.getTopic(), meta.getPartition(), meta.getOffset(), r.reason().label());
-            deadLetters.send(msg.getPayload(), key, meta.getHeaders(), r.reason(), r.detail(), meta.getTopic(), meta.getPartition(), meta.getOffset())
-                    .whenComplete((ok, err) -> finish(msg, err));
+            deadLetter(msg, meta, r.reason(), r.detail());
             return;
         }
         LlmEvent e = r.event();
@@ -89,8 +86,34 @@ public class EventConsumer {
                                 ? err.getCause() : err;
                         LOG.errorf("event %s-%d@%d failed: %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),
                                 cause.getClass().getName(), cause.getMessage());
+                        // same topic, headers and vocabulary as bad input; the detail is fixed, the log has the message
+                        deadLetter(msg, meta, DeadLetterReason.PROCESSING_FAILED, "scoring failed (" + cause.getClass().getSimpleName() + ")");
+                        return;
                     }
                     finish(msg, err);
+                });
+    }
+
+    /**
+     * Writes the record to the dead-letter topic through {@link DeadLetterPublisher} (retried until the broker
+     * has it) and acks it then. A write abandoned because the service stops leaves the record unacked, so its
+     * offset stays uncommitted for the partition's next owner; nothing is nacked into the connector's own DLQ.
+     */
+    private void deadLetter(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta, DeadLetterReason reason, String detail) {
+        LOG.debugf("dead-letter %s-%d@%d reason=%s", meta.getTopic(), meta.getPartition(), meta.getOffset(), reason.label());
+        String key = meta.getKey() == null ? null : meta.getKey().toString();
+        deadLetters.send(msg.getPayload(), key, meta.getHeaders(), reason, detail, meta.getTopic(), meta.getPartition(), meta.getOffset())
+                .whenComplete((ok, err) -> {
+                    queue.release();
+                    if (err == null) {
+                        if (reason != DeadLetterReason.PROCESSING_FAILED) {
+                            metrics.outcome("dead_lettered");
+                        }
+                        msg.ack();
+                    } else {
+                        LOG.infof("dead letter of %s-%d@%d not written before shutdown; left uncommitted for the next owner",
+                                meta.getTopic(), meta.getPartition(), meta.getOffset());
+                    }
                 });
     }
 

@@ -1,24 +1,21 @@
 package dev.saemonitor.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
- * Turns a record's bytes and headers into an {@link LlmEvent} or a dead-letter reason. Accepts
- * CloudEvents 1.0 binary mode ({@code ce_*} headers, body = data), structured mode
- * ({@code application/cloudevents+json}, or a body with {@code specversion}), and plain JSON.
+ * Turns a record's bytes and headers into an {@link LlmEvent} or a dead-letter reason, and never
+ * throws for input: size, UTF-8, JSON ({@link JsonBody}), CloudEvents envelope
+ * ({@link CloudEventEnvelope}), then the fields ({@link EventFields}). Details name fields, sizes and
+ * expected values, never a received value.
  */
 public final class EventParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SPEC_VERSION = "1.0";
+    private static final Logger LOG = Logger.getLogger(EventParser.class);
 
     private final int maxBytes;
     private final ActivationsBlock.Expectation expectation;
@@ -34,6 +31,18 @@ public final class EventParser {
      * @param recordTime the record's timestamp, used when the event has no time
      */
     public ParseResult parse(byte[] value, Map<String, String> headers, String key, String fallbackId, Instant recordTime) {
+        try {
+            return parseChecked(value, headers == null ? Map.of() : headers, key, fallbackId, recordTime);
+        } catch (RuntimeException e) {
+            // a parser bug, but the record must still become a reason: the class names it, the message may hold content
+            LOG.warnf("event fields could not be read (%s at %s); dead-lettered as %s", e.getClass().getName(),
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?", DeadLetterReason.INVALID_FIELD.label());
+            return ParseResult.bad(DeadLetterReason.INVALID_FIELD, "event fields could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private ParseResult parseChecked(byte[] value, Map<String, String> headers, String key, String fallbackId,
+                                     Instant recordTime) {
         if (value == null || value.length == 0) {
             return ParseResult.bad(DeadLetterReason.MISSING_TEXT, "record has no value");
         }
@@ -47,119 +56,15 @@ public final class EventParser {
         } catch (CharacterCodingException e) {
             return ParseResult.bad(DeadLetterReason.INVALID_UTF8, "value is not valid UTF-8");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return ParseResult.bad(DeadLetterReason.MALFORMED_JSON, "value is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        JsonBody.Read json = JsonBody.read(body);
+        if (json.failure() != null) {
+            return json.failure();
         }
-        if (root == null || !root.isObject()) {
-            return ParseResult.bad(DeadLetterReason.MALFORMED_JSON, "value is not a JSON object");
+        CloudEventEnvelope.Unwrapped ce = CloudEventEnvelope.unwrap(json.object(), headers);
+        if (ce.failure() != null) {
+            return ce.failure();
         }
-        String contentType = headers.getOrDefault("content-type", "");
-        String ceId = null, ceTime = null, ceSubject = null, ceTenant = null;
-        JsonNode data = root;
-        if (headers.containsKey("ce_specversion")) {
-            if (!SPEC_VERSION.equals(headers.get("ce_specversion"))) {
-                return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "ce_specversion '" + headers.get("ce_specversion")
-                        + "', expected 1.0");
-            }
-            ceId = headers.get("ce_id");
-            ceTime = headers.get("ce_time");
-            ceSubject = headers.get("ce_subject");
-            ceTenant = headers.get("ce_tenant");
-        } else if (contentType.startsWith("application/cloudevents+json") || root.has("specversion")) {
-            if (!SPEC_VERSION.equals(root.path("specversion").asText())) {
-                return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "specversion '" + root.path("specversion").asText()
-                        + "', expected 1.0");
-            }
-            ceId = root.path("id").asText(null);
-            ceTime = root.path("time").asText(null);
-            ceSubject = root.path("subject").asText(null);
-            ceTenant = root.path("tenant").asText(null);
-            data = root.path("data");
-            if (!data.isObject()) {
-                return ParseResult.bad(DeadLetterReason.MISSING_TEXT, "structured CloudEvent has no JSON object in 'data'");
-            }
-        }
-        if (data.has("schemaVersion") && !data.path("schemaVersion").asText().equals("1")) {
-            return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "schemaVersion '" + data.path("schemaVersion").asText()
-                    + "', expected 1");
-        }
-        return fromData(data, value.length, key, fallbackId, recordTime, ceId, ceTime, ceSubject, ceTenant);
-    }
-
-    private ParseResult fromData(JsonNode d, int bytes, String key, String fallbackId, Instant recordTime, String ceId,
-                                 String ceTime, String ceSubject, String ceTenant) {
-        String role = text(d, "role");
-        if (role != null && !role.equals("prompt") && !role.equals("completion")) {
-            return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "role must be prompt or completion");
-        }
-        String text = null;
-        if (d.path("text").isTextual()) {
-            text = d.get("text").asText();
-        } else if (d.path("messages").isArray()) {
-            StringBuilder sb = new StringBuilder();
-            String lastRole = null;
-            for (JsonNode m : d.get("messages")) {
-                if (!m.path("content").isTextual()) {
-                    return ParseResult.bad(DeadLetterReason.MISSING_TEXT, "a message lacks string 'content'");
-                }
-                if (!sb.isEmpty()) {
-                    sb.append('\n');
-                }
-                sb.append(m.get("content").asText());
-                lastRole = m.path("role").asText(null);
-            }
-            text = sb.toString();
-            if (role == null) {
-                role = "assistant".equals(lastRole) ? "completion" : "prompt";
-            }
-        }
-        var activations = d.get("activations");
-        if (text == null && activations == null) {
-            return ParseResult.bad(DeadLetterReason.MISSING_TEXT, "event has neither 'text', 'messages' nor 'activations'");
-        }
-        if (activations == null && text.isBlank()) {
-            return ParseResult.bad(DeadLetterReason.EMPTY_TEXT, "text is empty or whitespace (" + text.length() + " chars)");
-        }
-        dev.saemonitor.activations.TextActivations acts = null;
-        if (activations != null) {
-            ActivationsBlock.Decoded dec = ActivationsBlock.decode(activations, expectation);
-            if (dec.mismatch() != null) {
-                return ParseResult.bad(DeadLetterReason.ACTIVATIONS_MISMATCH, dec.mismatch());
-            }
-            acts = dec.activations();
-        }
-        Instant time = recordTime;
-        String t = firstNonNull(text(d, "time"), ceTime);
-        if (t != null) {
-            try {
-                time = Instant.parse(t);
-            } catch (DateTimeParseException e) {
-                return ParseResult.bad(DeadLetterReason.UNKNOWN_SCHEMA, "time is not an RFC 3339 timestamp");
-            }
-        }
-        String id = firstNonNull(text(d, "id"), ceId, fallbackId);
-        String conv = firstNonNull(text(d, "conversationId"), ceSubject, key);
-        String tenant = firstNonNull(text(d, "tenant"), ceTenant);
-        return ParseResult.ok(new LlmEvent(id, conv, tenant, text(d, "model"), role == null ? "completion" : role, text,
-                time, acts, bytes));
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
-    @SafeVarargs
-    private static <T> T firstNonNull(T... vs) {
-        for (T v : vs) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
+        return EventFields.toEvent(ce.envelope().data(), ce.envelope(),
+                new EventFields.Context(value.length, key, fallbackId, recordTime, expectation));
     }
 }

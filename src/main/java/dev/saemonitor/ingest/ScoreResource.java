@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * {@code POST /api/v1/score}: synchronous scoring for callers such as an LLM gateway that wants a
- * verdict before it answers. Same event JSON, same pack and batching as the stream; bad input is a
- * 400 with the dead-letter reason; 503 while the pack is not loaded.
+ * verdict before it answers. Same event JSON, parser, pack and batching as the stream; bad input is a
+ * 400 with the dead-letter reason and a detail that never echoes the input; 503 while the pack is not loaded.
  */
 @Path("/api/v1/score")
 public class ScoreResource {
@@ -49,7 +49,8 @@ public class ScoreResource {
         Map<String, String> headers = contentType == null ? Map.of() : Map.of("content-type", contentType);
         ParseResult r = scoring.parser().parse(body, headers, null, "http-" + UUID.randomUUID(), Instant.now());
         if (!r.valid()) {
-            metrics.deadLetter(r.reason().label());
+            // counted apart from the DLQ: nothing is written there for an HTTP caller
+            metrics.httpRejected(r.reason().label());
             return Uni.createFrom().item(Response.status(400).entity(new ErrorBody(r.reason().label(), r.detail())).build());
         }
         LlmEvent e = r.event();

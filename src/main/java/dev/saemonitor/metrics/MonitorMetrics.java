@@ -23,6 +23,8 @@ public class MonitorMetrics {
     public static final String EVENTS_RECEIVED = "sae.monitor.events.received";
     public static final String EVENTS = "sae.monitor.events";
     public static final String DLQ = "sae.monitor.dlq";
+    public static final String DLQ_WRITE_RETRIES = "sae.monitor.dlq.write.retries";
+    public static final String HTTP_REJECTED = "sae.monitor.http.rejected";
     public static final String FLAGS = "sae.monitor.flags";
     public static final String CATEGORY_SCORE = "sae.monitor.category.score";
     public static final String STAGE = "sae.monitor.stage";
@@ -77,7 +79,8 @@ public class MonitorMetrics {
                 .serviceLevelObjectives(ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500), ms(5000),
                         ms(10000), ms(30000), ms(60000)).register(registry);
         Counter.builder(PACK_LOAD_FAILURES).description("model pack loads refused").register(registry);
-        for (String o : new String[] {"scored", "dead_lettered", "failed"}) {
+        Counter.builder(DLQ_WRITE_RETRIES).description("dead-letter writes that failed and were retried").register(registry);
+        for (String o : new String[] {"scored", "dead_lettered", "rejected", "failed"}) {
             Counter.builder(EVENTS).tag(TAG_OUTCOME, o).description("events finished, by outcome").register(registry);
         }
         for (String s : new String[] {"kafka", "http"}) {
@@ -104,9 +107,20 @@ public class MonitorMetrics {
         registry.counter(EVENTS, TAG_OUTCOME, outcome).increment();
     }
 
-    public void deadLetter(String reason) {
-        Counter.builder(DLQ).tag(TAG_REASON, reason).description("events sent to the dead-letter topic").register(registry).increment();
-        outcome("dead_lettered");
+    /** A record the broker acknowledged on the dead-letter topic (counted then, not when it was found bad). */
+    public void deadLettered(String reason) {
+        Counter.builder(DLQ).tag(TAG_REASON, reason).description("records written to the dead-letter topic").register(registry).increment();
+    }
+
+    public void deadLetterRetry() {
+        registry.counter(DLQ_WRITE_RETRIES).increment();
+    }
+
+    /** A request to the HTTP scoring endpoint refused with 400 (nothing is written to the dead-letter topic). */
+    public void httpRejected(String reason) {
+        Counter.builder(HTTP_REJECTED).tag(TAG_REASON, reason).description("HTTP scoring requests refused with 400")
+                .register(registry).increment();
+        outcome("rejected");
     }
 
     public void flag(String category, String severity, String tenant) {

@@ -5,12 +5,34 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * {@code catalog.yaml}: the categories a pack scores. A category's score is
- * {@code sigmoid(bias + sum(weight * pooled feature))}, flagged at {@code score >= threshold}.
+ * {@code catalog.yaml}: the categories a pack scores. A text is cut into short overlapping token
+ * segments ({@code segmentation}); a category's segment score is
+ * {@code sigmoid(bias + sum(weight * feature pooled over the segment))}, its text score the maximum over
+ * segments, flagged at {@code score >= threshold}. A catalog without {@code segmentation} (packs before
+ * 0.3) pools over the whole text, as one segment.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Catalog(List<Category> categories) {
+public record Catalog(Segmentation segmentation, List<Category> categories) {
+
+    /** A catalog that pools over whole texts. */
+    public Catalog(List<Category> categories) {
+        this(null, categories);
+    }
+
+    /**
+     * Token segments the heads were trained on: windows of {@code width} tokens every {@code stride}
+     * tokens, within each newline-separated block (paragraph, chat message) and across blocks.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Segmentation(int width, int stride) {
+        public Segmentation {
+            if (width < 1 || stride < 1 || stride > width) {
+                throw new IllegalArgumentException("segmentation needs 1 <= stride <= width, got width " + width
+                        + " stride " + stride);
+            }
+        }
+    }
 
     /** One safety category and its linear head. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -22,7 +44,19 @@ public record Catalog(List<Category> categories) {
     /** One term of a head: a feature pooled over tokens by {@code max} or {@code mean}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Feature(int id, Pool pool, double weight, String label, Double expectedRate) {
+    public record Feature(int id, Pool pool, double weight, String label, Double expectedRate,
+                          Association association) {
+        public Feature(int id, Pool pool, double weight, String label, Double expectedRate) {
+            this(id, pool, weight, label, expectedRate, null);
+        }
+    }
+
+    /**
+     * What a feature says about the categories, measured on calibration segments: the share of the
+     * category's positive segments and of benign segments where it fires.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Association(double positives, double benign) {
     }
 
     /** How the threshold was chosen, so an operator can judge it. */
@@ -32,7 +66,7 @@ public record Catalog(List<Category> categories) {
                                   Integer positives) {
     }
 
-    /** Pooling over tokens. */
+    /** Pooling over a segment's tokens. */
     public enum Pool {
         max, mean
     }

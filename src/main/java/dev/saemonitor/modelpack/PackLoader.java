@@ -50,7 +50,9 @@ public final class PackLoader {
         SaeWeights sae = SaeWeights.load(saeDir);
         Path catalogFile = dir.resolve(m.catalog());
         Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
-        Map<Integer, String> labels = readFeatureLabels(dir.resolve(m.features()), sae.config().dSae());
+        Map<Integer, FeatureCard> cards = readFeatureCards(dir.resolve(m.features()), sae.config().dSae());
+        Map<Integer, String> labels = new HashMap<>();
+        cards.forEach((id, card) -> labels.put(id, card.label()));
         for (Catalog.Category c : catalog.categories()) {
             for (Catalog.Feature f : c.features()) {
                 if (f.label() != null && !f.label().isBlank()) {
@@ -58,7 +60,8 @@ public final class PackLoader {
                 }
             }
         }
-        return new ModelPack(dir, m, packSha, onnx, tokenizer, sae, catalog, Map.copyOf(labels));
+        return new ModelPack(dir, m, packSha, onnx, tokenizer, sae, catalog, Map.copyOf(labels),
+                Map.copyOf(cards));
     }
 
     private static void checkManifest(Path file, PackManifest m) {
@@ -140,20 +143,24 @@ public final class PackLoader {
         return c;
     }
 
-    private static Map<Integer, String> readFeatureLabels(Path file, int dSae) {
-        Map<Integer, String> labels = new HashMap<>();
+    private static Map<Integer, FeatureCard> readFeatureCards(Path file, int dSae) {
+        Map<Integer, FeatureCard> cards = new HashMap<>();
         try {
             JsonLines.forEach(file, msg -> PackException.of(file, msg), (lineNo, n) -> {
                 int id = n.path("id").asInt(-1);
                 if (id < 0 || id >= dSae) {
                     throw PackException.of(file, "line " + lineNo + ": id " + id + " outside 0.." + (dSae - 1));
                 }
-                labels.put(id, n.path("label").asText(""));
+                try {
+                    cards.put(id, FeatureCard.fromJson(n));
+                } catch (IllegalArgumentException e) {
+                    throw PackException.of(file, "line " + lineNo + ": " + e.getMessage());
+                }
             });
         } catch (IOException e) {
             throw PackException.of(file, "unreadable (" + e.getMessage() + ")");
         }
-        return labels;
+        return cards;
     }
 
     private static String firstLine(String s) {

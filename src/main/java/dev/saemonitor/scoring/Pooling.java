@@ -3,27 +3,40 @@ package dev.saemonitor.scoring;
 import dev.saemonitor.sae.SparseCodes;
 
 /**
- * Pools sparse codes over a text's tokens for a fixed set of features (the catalog's): max, mean,
- * and the token where the max occurred. Features that never fire pool to 0 with no argmax (-1).
+ * Pools sparse codes over a range of token rows for a fixed set of features (a head's, or every feature
+ * when calibration screens them): max, mean, and the row where the max occurred. Features that never fire
+ * pool to 0 with no argmax (-1). The service, {@code calibrate} and {@code eval} all pool through here.
  */
-final class Pooling {
+public final class Pooling {
     private Pooling() {
     }
 
-    /** Pooled values for slots {@code 0..slots-1}; {@code slotOf[feature]} is the slot or -1. */
-    record Pooled(float[] max, float[] mean, int[] argmax) {
+    /** Pooled values for slots {@code 0..slots-1}; {@code argmax} is relative to the range's first row. */
+    public record Pooled(float[] max, float[] mean, int[] argmax) {
+        public Pooled(int slots) {
+            this(new float[slots], new float[slots], new int[slots]);
+        }
     }
 
-    static Pooled pool(SparseCodes codes, int fromRow, int toRow, int[] slotOf, int slots) {
-        float[] max = new float[slots];
-        float[] sum = new float[slots];
-        int[] argmax = new int[slots];
+    /** Pools rows {@code [fromRow, toRow)}; {@code slotOf[feature]} is the feature's slot or -1 (null: slot = feature). */
+    public static Pooled pool(SparseCodes codes, int fromRow, int toRow, int[] slotOf, int slots) {
+        Pooled p = new Pooled(slots);
+        poolInto(codes, fromRow, toRow, slotOf, p);
+        return p;
+    }
+
+    /** As {@link #pool}, into {@code out}, which is cleared first (lets a caller reuse buffers). */
+    public static void poolInto(SparseCodes codes, int fromRow, int toRow, int[] slotOf, Pooled out) {
+        float[] max = out.max(), sum = out.mean();
+        int[] argmax = out.argmax();
+        java.util.Arrays.fill(max, 0);
+        java.util.Arrays.fill(sum, 0);
         java.util.Arrays.fill(argmax, -1);
         for (int r = fromRow; r < toRow; r++) {
             for (int i = codes.rowStart()[r]; i < codes.rowStart()[r + 1]; i++) {
                 int f = codes.features()[i];
-                int s = f < slotOf.length ? slotOf[f] : -1;
-                if (s < 0) {
+                int s = slotOf == null ? f : f < slotOf.length ? slotOf[f] : -1;
+                if (s < 0 || s >= max.length) {
                     continue;
                 }
                 float v = codes.values()[i];
@@ -36,14 +49,14 @@ final class Pooling {
         }
         int tokens = toRow - fromRow;
         if (tokens > 0) {
-            for (int s = 0; s < slots; s++) {
+            for (int s = 0; s < sum.length; s++) {
                 sum[s] /= tokens;
             }
         }
-        return new Pooled(max, sum, argmax);
     }
 
-    static double sigmoid(double z) {
+    /** The logistic function, stable for large |z|. */
+    public static double sigmoid(double z) {
         return z >= 0 ? 1.0 / (1.0 + Math.exp(-z)) : Math.exp(z) / (1.0 + Math.exp(z));
     }
 }

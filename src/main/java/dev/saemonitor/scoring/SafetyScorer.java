@@ -180,7 +180,8 @@ public final class SafetyScorer implements AutoCloseable {
         for (int i = 0; i < acts.length; i++) {
             ScoreRequest r = requests.get(i);
             CategoryScorer.SpanLookup spans = tokenized[i] == null ? null : spanLookup(r.text(), tokenized[i]);
-            CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], spans, allEvidence);
+            int[] blocks = tokenized[i] == null ? null : Segments.blockStarts(r.text(), tokenized[i].charStart());
+            CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
             out.add(new Verdict(r.eventId(), r.conversationId(), r.tenant(), r.role(), s.flagged(), s.severity(),
                     s.categories(), s.evidence(), packRef, acts[i].windows(), acts[i].tokens(), 0, s.firedFeatures()));
         }
@@ -193,7 +194,8 @@ public final class SafetyScorer implements AutoCloseable {
                 text.codePointCount(0, t.charEnd()[token]));
     }
 
-    static SparseCodes concat(List<SparseCodes> parts) {
+    /** Stacks codes of consecutive row ranges into one. */
+    public static SparseCodes concat(List<SparseCodes> parts) {
         int rows = 0, nnz = 0;
         for (SparseCodes p : parts) {
             rows += p.rows();

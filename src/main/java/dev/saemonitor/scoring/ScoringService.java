@@ -117,7 +117,7 @@ public class ScoringService {
             }
         }
         return new ModelPack(p.dir(), p.manifest(), p.sha256(), p.readerOnnx(), p.tokenizer(), p.sae(),
-                new Catalog(cats), p.featureLabels());
+                new Catalog(p.catalog().segmentation(), cats), p.featureLabels(), p.featureCards());
     }
 
     /** Completes when the pack is loaded; never completes if it was refused. */

@@ -23,8 +23,12 @@ public record Verdict(String eventId, String conversationId, String tenant, Stri
                 windows, tokens, ms, firedFeatures);
     }
 
-    /** One category's score against its threshold. */
-    public record CategoryScore(String name, double score, double threshold, boolean flagged) {
+    /**
+     * One category's score (the maximum over the text's segments) against its threshold, and for a flagged
+     * category the segment that drove it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CategoryScore(String name, double score, double threshold, boolean flagged, Span segment) {
     }
 
     /** A feature that drove a category's score, and where in the text it fired most. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.activations.InferenceSettings;
-import dev.saemonitor.calibration.CatalogHeads;
-import dev.saemonitor.calibration.PooledTexts;
+import dev.saemonitor.calibration.EncodedCorpus;
+import dev.saemonitor.scoring.CategoryScorer;
 import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackLoader;
@@ -93,7 +93,7 @@ class TrainingPipelineTest {
         assertThat(before).isNotNull();
 
         assertThat(run("calibrate", "--pack", pack.toString(), "--readers-dir", readers, "--data", calFile.toString(),
-                "--top-n", "8")).isZero();
+                "--top-n", "8", "--benign-corpus", corpusFile.toString(), "--benign-docs", "8")).isZero();
         ModelPack loaded = PackLoader.load(pack, TestPacks.readersDir());
         assertThat(loaded.catalog().categories()).extracting(Catalog.Category::name)
                 .containsExactlyInAnyOrderElementsOf(TestPacks.CATEGORIES);
@@ -111,14 +111,14 @@ class TrainingPipelineTest {
         assertThat(ev.path("bias").path("sae").has("auroc")).isTrue();
         assertThat(ev.path("bias").path("probe").has("tprAt5pctFpr")).isTrue();
 
-        // eval's catalog formula and the service's scorer agree on a text
+        // calibration's offline scoring and the service's scorer agree on a text
         String text = JSON.readTree(evalSet.get(0)).path("text").asText();
         try (SafetyScorer scorer = SafetyScorer.open(loaded, InferenceSettings.defaults())) {
             Verdict v = scorer.score(List.of(ScoreRequest.ofText("e", text)), false, StageListener.NONE).get(0);
-            PooledTexts pooled = PooledTexts.compute(scorer, List.of(text), 8, n -> { });
+            EncodedCorpus enc = EncodedCorpus.encode(scorer, List.of(text), 8, n -> { });
+            double[] offline = enc.score(new CategoryScorer(loaded), 0).rawScores();
             for (int i = 0; i < loaded.catalog().categories().size(); i++) {
-                double offline = CatalogHeads.scores(loaded.catalog().categories().get(i), pooled)[0];
-                assertThat(v.categories().get(i).score()).isCloseTo(offline, org.assertj.core.api.Assertions.within(1e-3));
+                assertThat(v.categories().get(i).score()).isCloseTo(offline[i], org.assertj.core.api.Assertions.within(1e-4));
             }
         }
     }

@@ -81,7 +81,7 @@ public final class TestPacks {
             cats.add(new Catalog.Category(name, sev, -1.0, 0.5, feats,
                     new Catalog.ThresholdChoice("fixed (test pack)", null, null, null, null, null)));
         }
-        PackWriter.writeCatalog(dir.resolve("catalog.yaml"), new Catalog(cats));
+        PackWriter.writeCatalog(dir.resolve("catalog.yaml"), new Catalog(new Catalog.Segmentation(16, 4), cats));
         StringBuilder cards = new StringBuilder();
         for (int id = 0; id < dSae; id++) {
             cards.append("{\"id\":").append(id).append(",\"label\":\"\",\"firingRate\":0.0}\n");

@@ -1,0 +1,107 @@
+package dev.saemonitor.calibration;
+
+import dev.saemonitor.scoring.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Figures {@code eval} reads off verdicts, which the service's own scoring path produced. */
+public final class EvalFigures {
+    private EvalFigures() {
+    }
+
+    /** Share of texts labelled {@code category} whose verdict flags it. */
+    public static double recall(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
+        int n = 0, hit = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i).labels().contains(category)) {
+                n++;
+                hit += flags(verdicts.get(i), category) ? 1 : 0;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) hit / n;
+    }
+
+    /** Share of benign texts flagged in {@code category}. */
+    public static double benignFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
+        int n = 0, hit = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i).benign()) {
+                n++;
+                hit += flags(verdicts.get(i), category) ? 1 : 0;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) hit / n;
+    }
+
+    /** Share of benign texts (optionally only short or only longer ones) flagged in any category. */
+    public static double unionFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, Boolean shortOnly) {
+        int n = 0, hit = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            EvalSets.EvalText t = texts.get(i);
+            if (t.benign() && (shortOnly == null || Calibrator.shortText(t.text()) == shortOnly)) {
+                n++;
+                hit += verdicts.get(i).flagged() ? 1 : 0;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) hit / n;
+    }
+
+    public static int benignCount(List<EvalSets.EvalText> texts, Boolean shortOnly) {
+        return (int) texts.stream().filter(t -> t.benign() && (shortOnly == null || Calibrator.shortText(t.text()) == shortOnly)).count();
+    }
+
+    /**
+     * Of embedded positives caught in {@code category}, the share whose strongest evidence for it lies inside
+     * the inserted text.
+     */
+    public static double localisation(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
+        int caught = 0, inside = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            EvalSets.EvalText t = texts.get(i);
+            if (!t.labels().contains(category) || t.from() < 0 || !flags(verdicts.get(i), category)) {
+                continue;
+            }
+            caught++;
+            Verdict.Evidence top = verdicts.get(i).evidence().stream().filter(e -> e.category().equals(category))
+                    .findFirst().orElse(null);
+            if (top != null && top.span() != null && top.span().start() < t.to() && top.span().end() > t.from()) {
+                inside++;
+            }
+        }
+        return caught == 0 ? Double.NaN : (double) inside / caught;
+    }
+
+    /** The most frequent evidence labels over flagged categories of the verdicts, most frequent first. */
+    public static List<Map<String, Object>> topEvidenceLabels(List<Verdict> verdicts, int n) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Verdict v : verdicts) {
+            for (Verdict.Evidence e : v.evidence()) {
+                if (flags(v, e.category())) {
+                    counts.merge(e.label(), 1, Integer::sum);
+                }
+            }
+        }
+        List<Map.Entry<String, Integer>> es = new ArrayList<>(counts.entrySet());
+        es.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : es.subList(0, Math.min(n, es.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("label", e.getKey());
+            m.put("count", e.getValue());
+            out.add(m);
+        }
+        return out;
+    }
+
+    public static double[] scores(List<Verdict> verdicts, String category) {
+        return verdicts.stream().mapToDouble(v -> v.categories().stream().filter(c -> c.name().equals(category))
+                .mapToDouble(Verdict.CategoryScore::score).findFirst().orElse(0)).toArray();
+    }
+
+    static boolean flags(Verdict v, String category) {
+        return v.categories().stream().anyMatch(c -> c.name().equals(category) && c.flagged());
+    }
+}
