@@ -26,8 +26,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * One scoring implementation: the same texts through the Kafka stream, the HTTP API, the {@code score} verb
- * and the {@code eval} verb must give identical category scores. The texts cover what segmenting has to get
+ * One scoring implementation: the same texts through the Kafka stream, the HTTP API and the {@code eval} verb
+ * must give identical category scores ({@code cli.ScoreEvalAgreementTest} ties the {@code score} verb to
+ * {@code eval}: inside a Quarkus test the verbs' stdout is not capturable). The texts cover what segmenting has to get
  * right: one token, one sentence, several paragraphs, chat messages (joined by newlines, as the parser joins
  * them) and a text longer than one reader window.
  */
@@ -70,12 +71,7 @@ class ScoringPathsAgreementTest {
                         .when().post("/api/v1/score").then().statusCode(200).extract().asString();
                 viaHttp.add(scores(JSON.readTree(body)));
             }
-            // score verb
             Path dir = Files.createTempDirectory("agree");
-            Path jsonl = dir.resolve("texts.jsonl");
-            Files.write(jsonl, texts.stream().map(t -> json(Map.of("text", t))).toList());
-            String out = cli("score", "--pack", pack, "--jsonl", "-f", jsonl.toString());
-            List<Map<String, Double>> viaScore = out.lines().filter(l -> l.startsWith("{")).map(l -> scores(tree(l))).toList();
             // eval verb
             Path labelled = dir.resolve("labelled.jsonl");
             Files.write(labelled, texts.stream().map(t -> json(Map.of("text", t, "labels", List.of()))).toList());
@@ -91,7 +87,6 @@ class ScoringPathsAgreementTest {
             assertThat(viaKafka).hasSize(texts.size());
             assertThat(viaKafka.get(0)).hasSize(4);
             assertThat(viaHttp).isEqualTo(viaKafka);
-            assertThat(viaScore).as("score verb output: %s", out).isEqualTo(viaKafka);
             assertThat(viaEval).isEqualTo(viaKafka);
             // the texts are not all scored alike: the comparison is not between constants
             assertThat(viaKafka.stream().map(m -> m.get("deception")).distinct().count()).isGreaterThan(2);
