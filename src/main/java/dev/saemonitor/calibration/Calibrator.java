@@ -182,7 +182,7 @@ public final class Calibrator {
             int col = fi.candidates()[head.columns()[j]];
             int id = col % d;
             feats.add(new Catalog.Feature(id, col < d ? Catalog.Pool.max : Catalog.Pool.mean, round(head.weights()[j]),
-                    pack.labelOf(id), round(benignTextRate(enc, texts, id)),
+                    cardLabel(pack, id), round(benignTextRate(enc, texts, id)),
                     new Catalog.Association(round(fi.screen().positiveShare()[id]), round(fi.screen().benignShare()[id]))));
         }
         Catalog.Severity sev = pack.catalog().categories().stream().filter(c -> c.name().equals(fi.name()))
@@ -192,6 +192,14 @@ public final class Calibrator {
                 new Catalog.ThresholdChoice("share of benign events flagged in any category, out-of-fold max-over-segment "
                         + "scores", options.targetFpr(), dataName, LocalDate.now().toString(), benignEvents,
                         (int) texts.stream().filter(t -> t.labels().contains(fi.name())).count()));
+    }
+
+    /**
+     * A new head's label comes from the feature card (the catalog being replaced may carry stale labels of
+     * an older labelling); a hand label in the card wins as always.
+     */
+    static String cardLabel(ModelPack pack, int id) {
+        return pack.card(id).map(c -> c.label()).filter(l -> l != null && !l.isBlank()).orElseGet(() -> pack.labelOf(id));
     }
 
     private final Map<Integer, Double> textRates = new java.util.HashMap<>();
