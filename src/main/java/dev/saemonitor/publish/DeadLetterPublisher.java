@@ -9,10 +9,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -20,13 +21,13 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.jboss.logging.Logger;
 
 /**
  * Copies a bad record (bytes, key and headers) to {@code llm.events.dlq} with the reason in headers
  * ({@code dead-letter-reason}, {@code dead-letter-detail}, and where it came from). The copy always
  * fits the producer's {@code max.request.size} ({@link DeadLetterCopy}: the value is cut, or dropped,
- * with a header that says so). A write that fails is retried with backoff until the broker takes it, so
+ * with a header that says so). A write that fails is retried with backoff ({@link RetryingWrite}, as verdict
+ * writes are) until the broker takes it, so
  * the returned stage completes only once the dead letter is on the topic (the caller acks the input
  * then) and fails, with a {@link CancellationException}, only when the service stops first (the input
  * stays uncommitted). The detail names
@@ -48,75 +49,53 @@ public class DeadLetterPublisher {
 
     /** Kafka's producer default for {@code max.request.size}. */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
-    private static final long FIRST_BACKOFF_MS = 200;
-    private static final long MAX_BACKOFF_MS = 30_000;
-    private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final MutinyEmitter<byte[]> dlq;
     private final MonitorMetrics metrics;
     private final int maxRequestSize;
-    private volatile boolean stopped;
+    private final RetryingWrite retrying;
 
     public DeadLetterPublisher(@Channel(Topics.DLQ_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
                                MutinyEmitter<byte[]> dlq, MonitorMetrics metrics, Config config) {
         this.dlq = dlq;
         this.metrics = metrics;
+        this.retrying = new RetryingWrite("dead-letter-write-retry", FIRST_BACKOFF, MAX_BACKOFF, metrics::deadLetterRetry);
         // the limit the DLQ channel's producer enforces: its own setting, else the connector-wide one, else Kafka's default
         this.maxRequestSize = config.getOptionalValue("mp.messaging.outgoing." + Topics.DLQ_CHANNEL + ".max.request.size", Integer.class)
                 .or(() -> config.getOptionalValue("kafka.max.request.size", Integer.class)).orElse(DEFAULT_MAX_REQUEST_SIZE);
-    }
-
-    /** One dead letter: the input record, why, and where it came from. */
-    private record Letter(byte[] value, String key, Iterable<Header> original, DeadLetterReason reason, List<Header> ours,
-                          String from) {
     }
 
     public CompletionStage<Void> send(byte[] value, String key, Iterable<Header> original, DeadLetterReason reason,
                                       String detail, String topic, int partition, long offset) {
         List<Header> ours = List.of(header(REASON, reason.label()), header(DETAIL, detail), header(TOPIC, topic),
                 header(PARTITION, String.valueOf(partition)), header(OFFSET, String.valueOf(offset)));
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(new Letter(value, key, original, reason, ours, topic + "-" + partition + "@" + offset), 1, false, done);
-        return done;
-    }
-
-    private void attempt(Letter l, int n, boolean minimal, CompletableFuture<Void> done) {
-        if (stopped) {
-            done.completeExceptionally(new CancellationException("stopping: dead-letter write of " + l.from()
-                    + " abandoned, input left uncommitted"));
-            return;
-        }
-        DeadLetterCopy copy = DeadLetterCopy.of(l.value(), l.key(), l.original(), l.ours(), maxRequestSize, minimal);
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
+        // once the broker refuses a copy as too large, later attempts leave the value (and if need be the headers) out
+        AtomicBoolean minimal = new AtomicBoolean(false);
+        return retrying.write("dead-letter write of " + topic + "-" + partition + "@" + offset + " (reason "
+                + reason.label() + ")", attempt -> {
+            DeadLetterCopy copy = DeadLetterCopy.of(value, key, original, ours, maxRequestSize, minimal.get());
+            CompletableFuture<Void> sent = new CompletableFuture<>();
             Message<byte[]> m = Message.of(copy.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                     .withKey(copy.key()).withHeaders(copy.headers()).build());
+            sent.whenComplete((ok, err) -> {
+                if (err != null && causedBy(err, RecordTooLargeException.class)) {
+                    minimal.set(true);
+                }
+                if (err == null) {
+                    attempt.complete(null);
+                } else {
+                    attempt.completeExceptionally(err);
+                }
+            });
             dlq.sendMessageAndForget(Delivery.tracked(m, sent));
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        sent.whenComplete((ok, err) -> {
-            if (err == null) {
-                metrics.deadLettered(l.reason().label());
-                done.complete(null);
-                return;
-            }
-            boolean tooLarge = causedBy(err, RecordTooLargeException.class);
-            long delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(n - 1, 10));
-            metrics.deadLetterRetry();
-            Throwable cause = rootCause(err);
-            // Kafka's messages name topics, sizes and timeouts, never record content
-            LOG.warnf("dead-letter write of %s (reason %s) failed, attempt %d: %s: %s; retrying in %d ms%s", l.from(),
-                    l.reason().label(), n, cause.getClass().getName(), cause.getMessage(), delay,
-                    tooLarge ? " without the value" : "");
-            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
-                    .execute(() -> attempt(l, n + 1, minimal || tooLarge, done));
-        });
+        }).thenRun(() -> metrics.deadLettered(reason.label()));
     }
 
     @PreDestroy
     void stop() {
-        stopped = true;
+        retrying.stop();
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
@@ -126,14 +105,6 @@ public class DeadLetterPublisher {
             }
         }
         return false;
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private static Header header(String key, String value) {

@@ -24,11 +24,16 @@ final class RetryingWrite {
     private final long maxMs;
     private final Runnable onRetry;
     private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("verdict-write-retry").daemon().unstarted(r));
+    private final ScheduledExecutorService timer;
     private volatile boolean stopped;
 
     RetryingWrite(Duration backoff, Duration max, Runnable onRetry) {
+        this("verdict-write-retry", backoff, max, onRetry);
+    }
+
+    /** @param threadName the timer thread's name (which writes it retries) */
+    RetryingWrite(String threadName, Duration backoff, Duration max, Runnable onRetry) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name(threadName).daemon().unstarted(r));
         this.backoffMs = Math.max(1, backoff.toMillis());
         this.maxMs = Math.max(backoffMs, max.toMillis());
         this.onRetry = onRetry;
