@@ -6,6 +6,8 @@ import dev.saemonitor.activations.InferenceSettings;
 import dev.saemonitor.activations.ReaderModel;
 import dev.saemonitor.activations.TextActivations;
 import dev.saemonitor.activations.TokenizedText;
+import dev.saemonitor.conversation.ConversationScorer;
+import dev.saemonitor.conversation.TurnFeatures;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackException;
 import dev.saemonitor.sae.SaeEncoder;
@@ -26,6 +28,7 @@ public final class SafetyScorer implements AutoCloseable {
     private final ReaderModel reader;
     private final SaeEncoder encoder;
     private final CategoryScorer scorer;
+    private final ConversationScorer conversations;
     private final InferenceSettings settings;
     private final String provider;
     private final Verdict.PackRef packRef;
@@ -35,6 +38,7 @@ public final class SafetyScorer implements AutoCloseable {
         this.reader = reader;
         this.encoder = encoder;
         this.scorer = new CategoryScorer(pack);
+        this.conversations = new ConversationScorer(pack.catalog(), pack.sae().config().dSae());
         this.settings = settings;
         this.provider = provider;
         this.packRef = new Verdict.PackRef(pack.name(), pack.version(), pack.sha256());
@@ -85,6 +89,10 @@ public final class SafetyScorer implements AutoCloseable {
 
     public CategoryScorer categoryScorer() {
         return scorer;
+    }
+
+    public ConversationScorer conversationScorer() {
+        return conversations;
     }
 
     /** Reader activations for texts (the {@code extract} verb and calibration). */
@@ -182,8 +190,10 @@ public final class SafetyScorer implements AutoCloseable {
             CategoryScorer.SpanLookup spans = tokenized[i] == null ? null : spanLookup(r.text(), tokenized[i]);
             int[] blocks = tokenized[i] == null ? null : Segments.blockStarts(r.text(), tokenized[i].charStart());
             CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
+            TurnFeatures turn = conversations.turn(r.eventId(), r.role(), System.currentTimeMillis(), codes,
+                    firstRow[i], firstRow[i + 1], blocks, s);
             out.add(new Verdict(r.eventId(), r.conversationId(), r.tenant(), r.role(), s.flagged(), s.severity(),
-                    s.categories(), s.evidence(), packRef, acts[i].windows(), acts[i].tokens(), 0, s.firedFeatures()));
+                    s.categories(), s.evidence(), packRef, acts[i].windows(), acts[i].tokens(), 0, s.firedFeatures(), turn));
         }
         listener.stage("scoring", System.nanoTime() - t3);
         return out;

@@ -9,18 +9,20 @@ import java.util.List;
  * by {@code score}. Carries no text: evidence spans point into the original event.
  *
  * @param firedFeatures catalog features that fired in this text (for drift metrics; not serialised)
+ * @param turn          what conversation state keeps of this event (not serialised; null when not computed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Verdict(String eventId, String conversationId, String tenant, String role, boolean flagged,
                       String severity, List<CategoryScore> categories, List<Evidence> evidence, PackRef pack,
-                      int windows, int tokens, long latencyMs, @JsonIgnore int[] firedFeatures) {
+                      int windows, int tokens, long latencyMs, @JsonIgnore int[] firedFeatures,
+                      @JsonIgnore dev.saemonitor.conversation.TurnFeatures turn) {
 
     public static final String NO_SEVERITY = "none";
 
     /** The same verdict with the end-to-end latency filled in. */
     public Verdict withLatency(long ms) {
         return new Verdict(eventId, conversationId, tenant, role, flagged, severity, categories, evidence, pack,
-                windows, tokens, ms, firedFeatures);
+                windows, tokens, ms, firedFeatures, turn);
     }
 
     /**

@@ -1,0 +1,28 @@
+package dev.saemonitor.conversation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.saemonitor.scoring.Verdict;
+import java.util.List;
+
+/**
+ * The verdict on a conversation after one of its turns, as published to {@code safety.conversations}
+ * (keyed by conversation id, so a compacted topic holds each conversation's latest state). No text:
+ * evidence names the event and the span inside it.
+ *
+ * @param turns number of turns the conversation has had (not only those still held in state)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ConversationVerdict(String conversationId, int turns, String lastEventId, boolean flagged,
+                                  String severity, List<Category> categories, List<Evidence> evidence,
+                                  Verdict.PackRef pack) {
+
+    /** One category's conversation score against the conversation threshold. */
+    public record Category(String name, double score, double threshold, boolean flagged) {
+    }
+
+    /** A feature that drove a category's conversation score, in the event where it fired. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evidence(String eventId, String category, int feature, String label, double activation,
+                           Verdict.Span span) {
+    }
+}
