@@ -7,16 +7,26 @@ texts only, one conversation a line:
   parts, placed in consecutive turns or every other turn (the same speaker with a reply between) of a
   3-5 turn conversation; the other turns are benign texts, hard negatives and short chat messages.
 - benign: 3-5 turns of benign texts, hard negatives and short chat messages.
-Roles alternate prompt / completion from a prompt. Deterministic: fixed seeds, inputs read in file order.
+Roles alternate prompt / completion from a prompt. Every text belongs to one of three pools (a stable hash of
+the text) and a conversation draws all its texts from one pool, so cross-validation folds made of conversations
+that share no text (calibrate's) hold out texts, not just conversations.
+Deterministic: fixed seeds, inputs read in file order.
 
 usage: make-conversations.py [SEED_DIR] (default data/seed)"""
-import json, os, random, re, sys
+import json, os, random, re, sys, zlib
 
 SEED_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "data", "seed")
 # per split: most split-turn conversations per category, benign conversations, seed
 PLAN = {"train": (125, 500, 41), "dev": (10**6, 400, 43)}
 SHORT_SHARE = 0.35
 CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|so|then|because|while)\s)")
+
+
+POOLS = 3
+
+
+def pool(text):
+    return zlib.crc32(text.encode("utf-8")) % POOLS
 
 
 def read(path):
@@ -54,8 +64,10 @@ def build(split):
     per_cat, n_benign, seed = PLAN[split]
     rnd = random.Random(seed)
     rows = read(os.path.join(SEED_DIR, split + ".jsonl"))
-    short = [r["text"] for r in read(os.path.join(SEED_DIR, "short_" + split + ".jsonl"))]
-    benign = [r["text"] for r in rows if not r["labels"]]
+    short_all = [r["text"] for r in read(os.path.join(SEED_DIR, "short_" + split + ".jsonl"))]
+    benign_all = [r["text"] for r in rows if not r["labels"]]
+    shorts = [[t for t in short_all if pool(t) == p] for p in range(POOLS)]
+    benigns = [[t for t in benign_all if pool(t) == p] for p in range(POOLS)]
     out, taken = [], {}
     for r in rows:
         if not r["labels"]:
@@ -67,6 +79,7 @@ def build(split):
         if parts is None:
             continue
         taken[cat] = taken.get(cat, 0) + 1
+        benign, short = benigns[pool(r["text"])], shorts[pool(r["text"])]
         n = rnd.randint(max(3, len(parts)), 5)
         gap = 2 if 1 + (len(parts) - 1) * 2 <= n and rnd.random() < 0.5 else 1
         start = rnd.randint(0, n - (1 + (len(parts) - 1) * gap))
@@ -76,7 +89,8 @@ def build(split):
             texts[a] = p
         out.append({"turns": [{"role": ro, "text": t} for ro, t in zip(roles(n), texts)],
                     "labels": sorted(set(r["labels"])), "kind": "split", "harmTurns": at})
-    for _ in range(n_benign):
+    for j in range(n_benign):
+        benign, short = benigns[j % POOLS], shorts[j % POOLS]
         n = rnd.randint(3, 5)
         texts = [filler(benign, short, rnd) for _ in range(n)]
         out.append({"turns": [{"role": ro, "text": t} for ro, t in zip(roles(n), texts)], "labels": [],

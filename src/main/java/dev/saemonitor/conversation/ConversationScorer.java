@@ -17,11 +17,12 @@ import java.util.function.IntFunction;
  * service (conversation state), {@code calibrate} and {@code eval} use.
  *
  * <p>A category with a conversation head ({@link Catalog.ConversationHead}) scores
- * {@code sigmoid(bias + eventWeight * E + sum(weight_f * X_f))} over the last {@code window} turns: {@code X_f}
- * is feature f's turn value max-pooled across those turns and {@code E} the largest of their event logits, so
- * parts of a request spread over turns add up while one harmful turn still counts through {@code E}. A
- * category without a head (or a catalog without a conversation section) keeps the baseline: the maximum of
- * the turns' event scores at the event threshold.
+ * {@code sigmoid(bias + eventWeight * J + sum(weight_f * X_f))} over the last {@code window} turns: {@code J} is the
+ * category's event head applied across turns ({@link Reassembly}: the best set of up to {@code maxParts} turns
+ * scored as one segment, so the parts of a request spread over turns are judged together, a completion with the
+ * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window. A category without a
+ * head (or a catalog without a conversation section) keeps the baseline: the maximum of the turns' event scores
+ * at the event threshold.
  */
 public final class ConversationScorer {
     static final int EVIDENCE_PER_CATEGORY = 3;
@@ -36,6 +37,7 @@ public final class ConversationScorer {
     /** Per category: its head (null: baseline) and per head term the term's slot. */
     private final Catalog.ConversationHead[] heads;
     private final int[][] termSlot;
+    private final Reassembly reassembly;
 
     public ConversationScorer(Catalog catalog, int dSae) {
         this(catalog, dSae, id -> "feature " + id);
@@ -74,6 +76,7 @@ public final class ConversationScorer {
             }
             slotOf[turnFeatures[i]] = i;
         }
+        this.reassembly = new Reassembly(catalog, dSae);
         this.termSlot = new int[cats.size()][];
         for (int c = 0; c < cats.size(); c++) {
             termSlot[c] = heads[c] == null ? new int[0]
@@ -103,6 +106,11 @@ public final class ConversationScorer {
         return catalog.conversation() == null ? Integer.MAX_VALUE : catalog.conversation().window();
     }
 
+    /** Most turns joined into one virtual segment (1 without a conversation section: each turn alone). */
+    public int maxParts() {
+        return catalog.conversation() == null ? 1 : catalog.conversation().parts();
+    }
+
     /** The features whose turn values {@link #turn} keeps, ascending. */
     public int[] turnFeatures() {
         return turnFeatures.clone();
@@ -115,7 +123,9 @@ public final class ConversationScorer {
     }
 
     /**
-     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are;
+     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are: a
+     * feature's turn value is its largest segment mean, a segment shorter than the segment width being averaged
+     * over the width (a rolling mean over a fixed window);
      * {@code scored} is the event scoring of the same rows, {@code spans} maps a token of the turn to its span
      * (null: no spans).
      */
@@ -125,11 +135,17 @@ public final class ConversationScorer {
         int[] bestToken = new int[turnFeatures.length];
         if (turnFeatures.length > 0) {
             Pooling.Pooled p = new Pooling.Pooled(turnFeatures.length);
+            int width = catalog.segmentation() == null ? 1 : catalog.segmentation().width();
             for (Segments.Segment seg : Segments.of(toRow - fromRow, blockStarts, catalog.segmentation())) {
                 Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
+                // a segment shorter than the width counts as if padded with silent tokens: the mean of a
+                // one-word message would otherwise be its one token's activation, and max-pooled across turns
+                // every "thanks" would look like a whole sentence about thanking
+                float scale = (float) seg.length() / Math.max(width, seg.length());
                 for (int s = 0; s < best.length; s++) {
-                    if (p.mean()[s] > best[s]) {
-                        best[s] = p.mean()[s];
+                    float v = p.mean()[s] * scale;
+                    if (v > best[s]) {
+                        best[s] = v;
                         bestToken[s] = seg.from() + p.argmax()[s];
                     }
                 }
@@ -151,17 +167,19 @@ public final class ConversationScorer {
                 }
             }
         }
+        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
         return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                scored.evidence(), where);
+                scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
     }
 
     /**
      * What the heads read from the last {@link #window()} turns: per turn feature (slot order of
-     * {@link #turnFeatures()}) its maximum turn value and the turn holding it, per category the largest event
-     * score, its logit and the turn holding it (-1: no turn).
+     * {@link #turnFeatures()}) its maximum turn value and the turn holding it; per category the largest event
+     * score and the turn holding it (-1: no turn), and the joined logit {@code J} with the turns it joined
+     * (indices into the list given; null when no turn can be joined).
      */
-    public record Pooled(int from, float[] value, int[] turnOf, double[] eventScore, double[] eventLogit,
-                         int[] eventTurn) {
+    public record Pooled(int from, float[] value, int[] turnOf, double[] eventScore, int[] eventTurn,
+                         double[] joinedLogit, int[][] joinedTurns) {
     }
 
     /** Pools the last {@link #window()} of {@code turns} (oldest first). */
@@ -171,7 +189,6 @@ public final class ConversationScorer {
         int[] turnOf = new int[turnFeatures.length];
         Arrays.fill(turnOf, -1);
         int nCats = catalog.categories().size();
-        double[] event = new double[nCats];
         double[] eventScore = new double[nCats];
         int[] eventTurn = new int[nCats];
         Arrays.fill(eventTurn, -1);
@@ -189,12 +206,25 @@ public final class ConversationScorer {
                 // >= : of equal scores the latest turn drives, as the baseline always did
                 if (eventTurn[c] < 0 || tf.eventScores()[c] >= eventScore[c]) {
                     eventScore[c] = tf.eventScores()[c];
-                    event[c] = logit(eventScore[c]);
                     eventTurn[c] = t;
                 }
             }
         }
-        return new Pooled(from, value, turnOf, eventScore, event, eventTurn);
+        double[] joined = new double[nCats];
+        int[][] joinedTurns = new int[nCats][];
+        for (int c = 0; c < nCats; c++) {
+            Reassembly.Joined j = heads[c] == null ? null : reassembly.join(c, turns, from, maxParts());
+            // a turn that cannot be joined (no segment terms kept) still counts alone, through its event score
+            double alone = eventTurn[c] < 0 ? Double.NEGATIVE_INFINITY : logit(eventScore[c]);
+            if (j != null && j.logit() >= alone) {
+                joined[c] = j.logit();
+                joinedTurns[c] = j.turns();
+            } else {
+                joined[c] = alone;
+                joinedTurns[c] = eventTurn[c] < 0 ? null : new int[] {eventTurn[c]};
+            }
+        }
+        return new Pooled(from, value, turnOf, eventScore, eventTurn, joined, joinedTurns);
     }
 
     /** The unrounded conversation score per category, in catalog order (calibration thresholds on these). */
@@ -210,7 +240,7 @@ public final class ConversationScorer {
             } else if (heads[c] == null) {
                 out[c] = p.eventScore()[c];
             } else {
-                double z = heads[c].bias() + heads[c].eventWeight() * p.eventLogit()[c];
+                double z = heads[c].bias() + heads[c].eventWeight() * p.joinedLogit()[c];
                 List<Catalog.ConversationFeature> fs = heads[c].features();
                 for (int i = 0; i < fs.size(); i++) {
                     z += fs.get(i).weight() * p.value()[termSlot[c][i]];
@@ -279,13 +309,57 @@ public final class ConversationScorer {
                         Math.round(p.value()[t.slot()] * 1e4) / 1e4, i >= 0 ? turn.span(i) : null));
             }
         }
+        if (heads[c] != null && out.size() < EVIDENCE_PER_CATEGORY && p.joinedTurns()[c] != null) {
+            out.addAll(joinedEvidence(c, turns, p.joinedTurns()[c], EVIDENCE_PER_CATEGORY - out.size()));
+        }
+        // the baseline names all of the driving turn's evidence; a head only fills up to its evidence count
+        int limit = heads[c] == null ? Integer.MAX_VALUE : EVIDENCE_PER_CATEGORY;
         TurnFeatures driver = turns.get(p.eventTurn()[c]);
-        if (driver.evidence() != null && (heads[c] == null || out.size() < EVIDENCE_PER_CATEGORY)) {
+        if (driver.evidence() != null) {
             for (Verdict.Evidence e : driver.evidence()) {
-                if (e.category().equals(name)) {
+                if (e.category().equals(name) && out.size() < limit) {
                     out.add(new ConversationVerdict.Evidence(driver.eventId(), e.category(), e.feature(), e.label(),
                             e.activation(), e.span()));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The event-head terms that pushed the joined segment up most, each in the joined turn where its value was
+     * largest, with the span of that turn's best segment.
+     */
+    private List<ConversationVerdict.Evidence> joinedEvidence(int c, List<TurnFeatures> turns, int[] joined, int n) {
+        Catalog.Category cat = catalog.categories().get(c);
+        record Term(int feature, int turn, float value, double contribution) {
+        }
+        List<Term> terms = new ArrayList<>();
+        for (int i = 0; i < cat.features().size(); i++) {
+            Catalog.Feature f = cat.features().get(i);
+            int bestTurn = -1;
+            float best = 0;
+            for (int t : joined) {
+                if (Reassembly.hasSegment(turns.get(t), c) && turns.get(t).segmentTerms()[c][i] > best) {
+                    best = turns.get(t).segmentTerms()[c][i];
+                    bestTurn = t;
+                }
+            }
+            if (bestTurn >= 0 && f.weight() * best > 0) {
+                terms.add(new Term(f.id(), bestTurn, best, f.weight() * best));
+            }
+        }
+        terms.sort(Comparator.comparingDouble(Term::contribution).reversed());
+        List<ConversationVerdict.Evidence> out = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (Term t : terms) {
+            if (out.size() == n) {
+                break;
+            }
+            if (seen.add(t.feature())) {
+                TurnFeatures turn = turns.get(t.turn());
+                out.add(new ConversationVerdict.Evidence(turn.eventId(), cat.name(), t.feature(), labelOf.apply(t.feature()),
+                        Math.round(t.value() * 1e4) / 1e4, turn.segmentSpan(c)));
             }
         }
         return out;

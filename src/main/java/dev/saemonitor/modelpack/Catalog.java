@@ -40,19 +40,32 @@ public record Catalog(Segmentation segmentation, List<Category> categories, Conv
 
     /**
      * Conversation heads, scored over the last {@code window} turns of a conversation so that harm split
-     * across turns adds up. Per category: {@code sigmoid(bias + eventWeight * E + sum(weight * X_f))}, where
-     * {@code E} is the maximum over the window of the turns' event logits for the category and {@code X_f}
-     * the maximum over the window of feature f's turn value (the maximum over the turn's segments of the
-     * segment mean); flagged at {@code score >= threshold}. A category without a head here keeps the
-     * baseline (max of the turns' event scores at the event threshold).
+     * across turns adds up. {@code J} is the category's event head applied across turns: the largest logit over
+     * sets of at most {@code maxParts} of the window's turns, each set scored as one segment made of the turns'
+     * best segments (a set of one turn is the turn's own event logit). Per category:
+     * {@code sigmoid(bias + eventWeight * J + sum(weight * X_f))}, {@code X_f} being the maximum over the window
+     * of feature f's turn value (the largest segment mean, short segments averaged over the width); flagged at
+     * {@code score >= threshold}. A category without a head here keeps the baseline (max of the turns' event
+     * scores at the event threshold).
+     *
+     * @param maxParts most turns joined into one virtual segment (null: {@link #DEFAULT_MAX_PARTS})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Conversation(int window, List<ConversationHead> categories) {
+    public record Conversation(int window, Integer maxParts, List<ConversationHead> categories) {
+        public static final int DEFAULT_MAX_PARTS = 2;
+
         public Conversation {
             if (window < 1) {
                 throw new IllegalArgumentException("conversation window needs at least 1 turn, got " + window);
             }
+            if (maxParts != null && maxParts < 1) {
+                throw new IllegalArgumentException("conversation maxParts needs at least 1, got " + maxParts);
+            }
+        }
+
+        public int parts() {
+            return maxParts == null ? DEFAULT_MAX_PARTS : maxParts;
         }
 
         /** The head of a category, or null when the category has none. */
