@@ -39,6 +39,8 @@ public class ConversationStream {
     private final StoreSizes sizes = new StoreSizes();
     private final RestoreClock restore;
     private volatile KafkaStreams streams;
+    /** Held for the life of the process: a collected slot would close its channel and release the lock. */
+    private volatile StateDirSlot slot;
     private volatile boolean everRunning;
     private volatile long startedNanos;
 
@@ -67,7 +69,7 @@ public class ConversationStream {
         var topology = ConversationTopology.build(config.topics().turns(), config.topics().conversations(), c.store(),
                 ConversationTopology.Settings.of(c), hooks);
         Path base = Path.of(c.stateDir());
-        StateDirSlot slot = StateDirSlot.claim(base);
+        slot = StateDirSlot.claim(base);
         KafkaStreams ks = new KafkaStreams(topology, properties(slot.dir));
         metrics.conversationGauges(sizes::conversations, sizes::bytes, restore::readySeconds);
         ks.setStateListener((now, before) -> {

@@ -15,7 +15,8 @@ final class RestoreClock implements StateRestoreListener {
     private final MonitorMetrics metrics;
     private final Map<TopicPartition, Long> started = new ConcurrentHashMap<>();
     private final AtomicLong restored = new AtomicLong();
-    private final AtomicLong restoreNanos = new AtomicLong();
+    private final AtomicLong firstStartNanos = new AtomicLong();
+    private final AtomicLong lastEndNanos = new AtomicLong();
     private volatile double readySeconds = Double.NaN;
 
     RestoreClock(MonitorMetrics metrics) {
@@ -24,7 +25,9 @@ final class RestoreClock implements StateRestoreListener {
 
     @Override
     public void onRestoreStart(TopicPartition tp, String store, long startingOffset, long endingOffset) {
-        started.put(tp, System.nanoTime());
+        long now = System.nanoTime();
+        started.put(tp, now);
+        firstStartNanos.compareAndSet(0, now);
     }
 
     @Override
@@ -38,7 +41,7 @@ final class RestoreClock implements StateRestoreListener {
         Long t0 = started.remove(tp);
         if (t0 != null) {
             long nanos = System.nanoTime() - t0;
-            restoreNanos.addAndGet(nanos);
+            lastEndNanos.set(System.nanoTime());
             metrics.conversationRestore(nanos);
         }
     }
@@ -55,7 +58,9 @@ final class RestoreClock implements StateRestoreListener {
         return restored.get();
     }
 
+    /** Wall time from the first partition's restore start to the last one's end (0 when nothing was restored). */
     double restoreSeconds() {
-        return restoreNanos.get() / 1e9;
+        long first = firstStartNanos.get(), last = lastEndNanos.get();
+        return first == 0 || last < first ? 0 : (last - first) / 1e9;
     }
 }
