@@ -65,7 +65,10 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx768m",
                 "-Dquarkus.http.port=" + httpPort, "-Dquarkus.management.port=" + managementPort,
-                "-Dmonitor.publish-all-verdicts=true", "-Dquarkus.log.category.\"dev.saemonitor.publish\".level=WARN"));
+                "-Dmonitor.publish-all-verdicts=true", "-Dquarkus.log.category.\"dev.saemonitor.publish\".level=WARN",
+                // the bench's broker is new every run: conversation state kept for an earlier one must not be found
+                "-Dmonitor.conversations.state-dir=" + java.nio.file.Files.createTempDirectory(
+                        log.toAbsolutePath().getParent(), "streams-")));
         for (String p : extraProps) {
             cmd.add("-D" + p);
         }

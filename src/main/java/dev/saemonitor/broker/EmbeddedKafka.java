@@ -1,5 +1,6 @@
 package dev.saemonitor.broker;
 
+import dev.saemonitor.config.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             var existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+                    .map(t -> new NewTopic(t, partitions, (short) 1).configs(Topics.CONFIGS.getOrDefault(t, java.util.Map.of())))
+                    .toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }

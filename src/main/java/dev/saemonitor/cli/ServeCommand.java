@@ -52,6 +52,9 @@ public class ServeCommand implements Callable<Integer> {
             if (!noDemo) {
                 System.setProperty("monitor.demo-traffic.enabled", "true");
             }
+            if (configValue("monitor.conversations.state-dir").isEmpty()) {
+                System.setProperty("monitor.conversations.state-dir", EmbeddedStateDir.fresh().toString());
+            }
         }
         System.setProperty("kafka.bootstrap.servers", servers);
         try {

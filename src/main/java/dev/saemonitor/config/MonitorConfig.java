@@ -67,6 +67,9 @@ public interface MonitorConfig {
     /** Verdict writes. */
     Publish publish();
 
+    /** Conversation state and conversation verdicts (a Kafka Streams topology over the turns topic). */
+    Conversations conversations();
+
     /** Sample traffic fed into the in-process broker by {@code serve} when no Kafka is configured. */
     @WithName("demo-traffic")
     DemoTraffic demoTraffic();
@@ -99,6 +102,76 @@ public interface MonitorConfig {
         /** Dead letters. */
         @WithDefault(Topics.DLQ)
         String dlq();
+
+        /** Internal turn records (features and scores of each scored event, no text) that conversation state reads. */
+        @WithDefault(Topics.TURNS)
+        String turns();
+
+        /** Conversation verdicts out, one per turn (create it compacted). */
+        @WithDefault(Topics.CONVERSATIONS)
+        String conversations();
+    }
+
+    /**
+     * Conversation state: per conversation the last turns' features and scores (never text), in a Kafka Streams
+     * store backed by a changelog topic, so it survives a crash and follows its partition on a rebalance.
+     */
+    interface Conversations {
+        /** Keep conversation state and publish conversation verdicts (off: per-event verdicts and pages only). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Turns kept per conversation (the oldest is dropped); also the window within which repeated event ids are dropped. */
+        @WithName("max-turns")
+        @WithDefault("16")
+        int maxTurns();
+
+        /** A conversation with no turn for this long is dropped (and a tombstone written to the conversations topic). */
+        @WithName("idle-expiry")
+        @WithDefault("24h")
+        Duration idleExpiry();
+
+        /** How often the store is scanned for idle conversations (wall-clock). */
+        @WithName("expiry-scan-interval")
+        @WithDefault("1m")
+        Duration expiryScanInterval();
+
+        /** Push one Alertmanager alert per conversation and category until it clears or expires (false: one per flagged event). */
+        @WithName("page-once")
+        @WithDefault("true")
+        boolean pageOnce();
+
+        /** Kafka Streams application.id (its consumer group and internal topic prefix); default: the consumer group + "-conversations". */
+        @WithName("application-id")
+        Optional<String> applicationId();
+
+        /**
+         * Kafka Streams state directory (relative to the working directory). Each process takes the first free
+         * {@code slot-N} below it (a file lock), so replicas on one host never share one and a restart finds its
+         * local store again. {@code serve} with the in-process broker uses a directory of its own, dropped with that broker.
+         */
+        @WithName("state-dir")
+        @WithDefault("work/streams")
+        String stateDir();
+
+        /** Store kind: persistent (RocksDB on local disk, bounded memory) or in-memory (heap; rebuilt from the changelog at every start). */
+        @WithDefault("persistent")
+        StoreKind store();
+
+        /** Warm copies of each store on other replicas (Kafka Streams standby replicas): a failover then restores almost nothing. */
+        @WithName("standby-replicas")
+        @WithDefault("0")
+        int standbyReplicas();
+
+        /** How often the topology commits its input offsets (after flushing the changelog and the verdicts). */
+        @WithName("commit-interval")
+        @WithDefault("1s")
+        Duration commitInterval();
+    }
+
+    /** Kinds of conversation state store. */
+    enum StoreKind {
+        persistent, in_memory
     }
 
     /** Kafka consumer group settings of the events channel (see docs/reliability.md for the measured choice). */

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * here an environment variable is compared with the environment spelling of every known key.
  */
 public final class UnknownKeys {
+    /** Nearest keys offered per unknown key: four, since several sections now share words such as "enabled". */
+    private static final int SUGGESTIONS = 4;
     private static final String ROOT = "monitor.";
     private static final String ENV_ROOT = "MONITOR_";
     /** Variables Kubernetes injects for a Service named "monitor" (service links), not configuration. */
@@ -53,9 +55,9 @@ public final class UnknownKeys {
         namesBySource.forEach((source, names) -> names.stream().sorted().forEach(raw -> {
             String name = PROFILE.matcher(raw).replaceFirst("");
             if (name.startsWith(ROOT) && !known.knows(name) && !names.contains(KnownKeys.envName(name))) {
-                unknown.add(new UnknownKey(raw, source, known.nearest(name, 3), false));
+                unknown.add(new UnknownKey(raw, source, known.nearest(name, SUGGESTIONS), false));
             } else if (name.startsWith(ENV_ROOT) && known.keyOfEnv(name).isEmpty() && !SERVICE_LINK.matcher(name).matches()) {
-                unknown.add(new UnknownKey(raw, source, known.nearest(name, 3), true));
+                unknown.add(new UnknownKey(raw, source, known.nearest(name, SUGGESTIONS), true));
             }
         }));
         return unknown;

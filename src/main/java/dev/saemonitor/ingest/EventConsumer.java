@@ -5,6 +5,7 @@ import dev.saemonitor.config.Topics;
 import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.publish.AlertPusher;
 import dev.saemonitor.publish.DeadLetterPublisher;
+import dev.saemonitor.publish.TurnPublisher;
 import dev.saemonitor.publish.VerdictPublisher;
 import dev.saemonitor.scoring.ScoreRequest;
 import dev.saemonitor.scoring.ScoringService;
@@ -27,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code llm.events}: parse, dead-letter bad records, admit good ones under the in-flight
- * bound, and ack each record only after its verdict (or dead letter) is written. With the connector's
+ * bound, and ack each record only after its verdict and its turn record (or its dead letter) are written. With the connector's
  * throttled commit strategy, an offset is committed only when it and every record before it are acked,
  * so a crash loses nothing and may repeat a verdict (consumers drop repeats by {@code eventId}).
  * Work refused or abandoned because the service is stopping ({@link CancellationException}) is neither
@@ -40,15 +41,17 @@ public class EventConsumer {
     private final ScoringService scoring;
     private final InferenceQueue queue;
     private final VerdictPublisher publisher;
+    private final TurnPublisher turns;
     private final DeadLetterPublisher deadLetters;
     private final AlertPusher alerts;
     private final MonitorMetrics metrics;
 
-    public EventConsumer(ScoringService scoring, InferenceQueue queue, VerdictPublisher publisher,
+    public EventConsumer(ScoringService scoring, InferenceQueue queue, VerdictPublisher publisher, TurnPublisher turns,
                          DeadLetterPublisher deadLetters, AlertPusher alerts, MonitorMetrics metrics) {
         this.scoring = scoring;
         this.queue = queue;
         this.publisher = publisher;
+        this.turns = turns;
         this.deadLetters = deadLetters;
         this.alerts = alerts;
         this.metrics = metrics;
@@ -95,7 +98,9 @@ public class EventConsumer {
         LlmEvent e = r.event();
         ScoreRequest req = new ScoreRequest(e.id(), e.conversationId(), e.tenant(), e.role(), e.text(), e.activations());
         queue.score(req)
-                .thenCompose(v -> publisher.publish(v).thenApply(x -> v))
+                // verdict and turn record written side by side; the offset waits for both (conversation state loses no turn)
+                .thenCompose(v -> publisher.publish(v).toCompletableFuture()
+                        .thenCombine(turns.publish(v), (a, b) -> v))
                 .whenComplete((v, err) -> {
                     if (err == null) {
                         scoring.recordVerdict(v);

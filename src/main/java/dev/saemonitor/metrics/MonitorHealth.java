@@ -2,6 +2,7 @@ package dev.saemonitor.metrics;
 
 import dev.saemonitor.batch.InferenceQueue;
 import dev.saemonitor.config.MonitorConfig;
+import dev.saemonitor.conversation.state.ConversationStream;
 import dev.saemonitor.ingest.GroupMembership;
 import dev.saemonitor.publish.VerdictPublisher;
 import dev.saemonitor.scoring.ScoringService;
@@ -25,9 +26,11 @@ public class MonitorHealth {
     private final GroupMembership membership;
     private final VerdictPublisher publisher;
     private final MonitorConfig config;
+    private final ConversationStream conversations;
 
     public MonitorHealth(ScoringService scoring, InferenceQueue queue, GroupMembership membership,
-                         VerdictPublisher publisher, MonitorConfig config) {
+                         VerdictPublisher publisher, MonitorConfig config, ConversationStream conversations) {
+        this.conversations = conversations;
         this.scoring = scoring;
         this.queue = queue;
         this.membership = membership;
@@ -57,6 +60,27 @@ public class MonitorHealth {
                 .withData("state", membership.joined() ? "assigned" : "waiting for the first assignment")
                 .withData("partitions", membership.partitions())
                 .withData("pendingVerdictWrites", publisher.pendingWrites()).build();
+    }
+
+    /**
+     * Conversation state: ready once the topology has run with its stores restored, and from then on while it is
+     * RUNNING or REBALANCING (a rebalance is routine; turns wait on their topic meanwhile, so readiness does not flap
+     * with it). Down before the first restore completes and when the topology failed or stopped.
+     */
+    @Readiness
+    HealthCheck conversationState() {
+        return () -> {
+            var b = HealthCheckResponse.named("conversation-state");
+            if (!conversations.enabled()) {
+                return b.up().withData("state", "disabled").build();
+            }
+            var state = conversations.state();
+            boolean up = conversations.everRunning() && state != null
+                    && (state == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    || state == org.apache.kafka.streams.KafkaStreams.State.REBALANCING);
+            return b.status(up).withData("state", state == null ? "starting" : state.name())
+                    .withData("conversations", conversations.conversations()).build();
+        };
     }
 
     @Liveness

@@ -41,6 +41,15 @@ public class MonitorMetrics {
     public static final String ALERTS_PUSHED = "sae.monitor.alerts.pushed";
     public static final String PROVIDER_INFO = "sae.monitor.execution.provider.info";
     public static final String VERDICT_WRITE_RETRIES = "sae.monitor.verdict.write.retries";
+    public static final String CONVERSATIONS_TRACKED = "sae.monitor.conversations.tracked";
+    public static final String CONVERSATION_STATE_BYTES = "sae.monitor.conversation.state.bytes";
+    public static final String CONVERSATION_VERDICTS = "sae.monitor.conversation.verdicts";
+    public static final String CONVERSATIONS_FLAGGED = "sae.monitor.conversations.flagged";
+    public static final String CONVERSATIONS_EXPIRED = "sae.monitor.conversations.expired";
+    public static final String CONVERSATION_TURNS_REPEATED = "sae.monitor.conversation.turns.repeated";
+    public static final String CONVERSATION_RESTORE = "sae.monitor.conversation.restore";
+    public static final String CONVERSATION_RESTORED_RECORDS = "sae.monitor.conversation.restored.records";
+    public static final String CONVERSATION_READY = "sae.monitor.conversation.state.ready.seconds";
 
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -90,6 +99,14 @@ public class MonitorMetrics {
         for (String s : new String[] {"kafka", "http"}) {
             Counter.builder(EVENTS_RECEIVED).tag(TAG_SOURCE, s).description("events received before any check").register(registry);
         }
+        for (String o : new String[] {"flagged", "clear"}) {
+            Counter.builder(CONVERSATION_VERDICTS).tag(TAG_OUTCOME, o).description("conversation verdicts published, by outcome")
+                    .register(registry);
+        }
+        Counter.builder(CONVERSATIONS_EXPIRED).description("conversations dropped from state after the idle expiry").register(registry);
+        Counter.builder(CONVERSATION_TURNS_REPEATED).description("turn records whose event id the conversation already held (dropped)")
+                .register(registry);
+        Counter.builder(CONVERSATION_RESTORED_RECORDS).description("changelog records restored into conversation state").register(registry);
         for (String o : new String[] {"sent", "failed"}) {
             Counter.builder(ALERTS_PUSHED).tag(TAG_OUTCOME, o).description("per-event alerts pushed to Alertmanager").register(registry);
         }
@@ -207,6 +224,52 @@ public class MonitorMetrics {
         return featureCounters.computeIfAbsent(category + '\u0000' + feature, k -> Counter.builder(FEATURE_ACTIVE)
                 .tags(TAG_CATEGORY, category, TAG_FEATURE, String.valueOf(feature))
                 .description("scored events in which a catalog feature fired").register(registry));
+    }
+
+    /** Conversation state's gauges: conversations and bytes held here, seconds from start to running (NaN before). */
+    public void conversationGauges(java.util.function.Supplier<Number> tracked, java.util.function.Supplier<Number> bytes,
+                                   java.util.function.Supplier<Number> readySeconds) {
+        Gauge.builder(CONVERSATIONS_TRACKED, tracked).description("conversations held in this replica's conversation state")
+                .register(registry);
+        Gauge.builder(CONVERSATION_STATE_BYTES, bytes).baseUnit("bytes")
+                .description("size of the conversation state held by this replica (keys and values)").register(registry);
+        Gauge.builder(CONVERSATION_READY, readySeconds)
+                .description("seconds from the start of conversation state until it first ran, stores restored").register(registry);
+    }
+
+    public void conversationVerdict(boolean flagged) {
+        registry.counter(CONVERSATION_VERDICTS, TAG_OUTCOME, flagged ? "flagged" : "clear").increment();
+    }
+
+    /** A conversation newly flagged in a category (once until the category clears or the conversation expires). */
+    public void conversationFlagged(String category, String severity, String tenant) {
+        Counter.builder(CONVERSATIONS_FLAGGED).tags(Tags.of(TAG_CATEGORY, category, TAG_SEVERITY, severity, TAG_TENANT, tenantLabel(tenant)))
+                .description("conversations newly flagged per category").register(registry).increment();
+    }
+
+    /** Registers a category's conversation series up front, like {@link #registerCategory}. */
+    public void registerConversationCategory(String category, String severity) {
+        Counter.builder(CONVERSATIONS_FLAGGED).tags(Tags.of(TAG_CATEGORY, category, TAG_SEVERITY, severity, TAG_TENANT, NO_TENANT))
+                .description("conversations newly flagged per category").register(registry);
+    }
+
+    public void conversationExpired() {
+        registry.counter(CONVERSATIONS_EXPIRED).increment();
+    }
+
+    public void repeatedTurn() {
+        registry.counter(CONVERSATION_TURNS_REPEATED).increment();
+    }
+
+    public void conversationRecordsRestored(long n) {
+        registry.counter(CONVERSATION_RESTORED_RECORDS).increment(n);
+    }
+
+    /** One store partition restored from its changelog. */
+    public void conversationRestore(long nanos) {
+        Timer.builder(CONVERSATION_RESTORE).description("changelog restore of one conversation-state partition")
+                .serviceLevelObjectives(ms(100), ms(500), ms(1000), ms(2500), ms(5000), ms(10000), ms(30000), ms(60000))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void alertPushed(boolean ok) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saemonitor.config.MonitorConfig;
+import dev.saemonitor.conversation.ConversationVerdict;
 import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.scoring.Verdict;
@@ -23,6 +24,12 @@ import org.jboss.logging.Logger;
  * on-call is paged within seconds; Alertmanager's grouping, silences and routing apply. Labels:
  * alertname, category, severity, tenant, pack_version. Annotations carry feature labels, scores and
  * ids — never text. Off when {@code monitor.alertmanager.url} is not set.
+ *
+ * <p>Events that conversation state tracks page per conversation instead ({@code monitor.conversations.page-once}):
+ * conversation state calls {@link #pushConversation} once per conversation and category when the category is first
+ * flagged, again only after it cleared or the conversation expired. Those alerts add the labels
+ * {@code level=conversation} and {@code conversation_id} (Alertmanager's identity of the page) and name the
+ * raising turn and event in their annotations.
  */
 @ApplicationScoped
 public class AlertPusher {
@@ -34,6 +41,7 @@ public class AlertPusher {
     private final Catalog.Severity minSeverity;
     private final Duration resolveAfter;
     private final MonitorMetrics metrics;
+    private final boolean perConversation;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public AlertPusher(MonitorConfig config, MonitorMetrics metrics) {
@@ -41,6 +49,72 @@ public class AlertPusher {
         this.minSeverity = config.alertmanager().minSeverity();
         this.resolveAfter = config.alertmanager().resolveAfter();
         this.metrics = metrics;
+        this.perConversation = config.conversations().enabled() && config.conversations().pageOnce();
+    }
+
+    /** Whether conversation state pages for this verdict's event (then the event itself does not push). */
+    public boolean pagedPerConversation(Verdict v) {
+        return perConversation && v.conversationId() != null && v.turn() != null;
+    }
+
+    /** Whether conversation state should push conversation alerts at all. */
+    public boolean conversationPaging() {
+        return perConversation && endpoint.isPresent();
+    }
+
+    /** Whether a category of this severity is paged. */
+    public boolean pages(String severity) {
+        return Catalog.Severity.valueOf(severity).atLeast(minSeverity);
+    }
+
+    /**
+     * Pushes one alert per category in {@code raised} for a conversation verdict.
+     *
+     * @param turn    the turn (1-based count) that raised them
+     * @param eventId the event of that turn
+     */
+    public void pushConversation(ConversationVerdict v, String tenant, java.util.List<String> raised, int turn, String eventId,
+                                 java.util.function.Function<String, String> severityOf) {
+        if (!conversationPaging() || raised.isEmpty()) {
+            return;
+        }
+        send(conversationPayload(v, tenant, raised, turn, eventId, severityOf), "conversation " + v.conversationId());
+    }
+
+    String conversationPayload(ConversationVerdict v, String tenant, java.util.List<String> raised, int turn, String eventId,
+                               java.util.function.Function<String, String> severityOf) {
+        ArrayNode alerts = JSON.createArrayNode();
+        Instant now = Instant.now();
+        for (ConversationVerdict.Category c : v.categories()) {
+            if (!raised.contains(c.name())) {
+                continue;
+            }
+            String severity = severityOf.apply(c.name());
+            ObjectNode a = alerts.addObject();
+            ObjectNode labels = a.putObject("labels");
+            labels.put("alertname", ALERT_NAME);
+            labels.put("category", c.name());
+            labels.put("severity", severity);
+            labels.put("tenant", metrics.tenantLabel(tenant));
+            labels.put("pack_version", v.pack().version());
+            labels.put("level", "conversation");
+            labels.put("conversation_id", v.conversationId());
+            ObjectNode ann = a.putObject("annotations");
+            ann.put("summary", severity + " " + c.name() + " conversation (score " + c.score() + " >= " + c.threshold()
+                    + ", turn " + turn + ")");
+            ann.put("features", v.evidence().stream().filter(e -> e.category().equals(c.name()))
+                    .map(e -> e.feature() + " " + e.label() + " (" + e.activation() + ", event " + e.eventId() + ")")
+                    .collect(Collectors.joining("; ")));
+            ann.put("scores", v.categories().stream().map(s -> s.name() + "=" + s.score()).collect(Collectors.joining(", ")));
+            ann.put("conversation_id", v.conversationId());
+            ann.put("turn", String.valueOf(turn));
+            ann.put("event_id", String.valueOf(eventId));
+            ann.put("pack", v.pack().name() + " " + v.pack().version() + " " + v.pack().sha256());
+            ann.put("runbook_url", "https://github.com/sae-safety-monitor/sae-safety-monitor/blob/main/alerts/runbooks/" + ALERT_NAME + ".md");
+            a.put("startsAt", now.toString());
+            a.put("endsAt", now.plus(resolveAfter).toString());
+        }
+        return alerts.toString();
     }
 
     /**
@@ -48,7 +122,7 @@ public class AlertPusher {
      *                   minimum severity are pushed, so a critical verdict does not page for its warnings
      */
     public void maybePush(Verdict v, java.util.function.Function<String, String> severityOf) {
-        if (endpoint.isEmpty() || !v.flagged() || Verdict.NO_SEVERITY.equals(v.severity())
+        if (endpoint.isEmpty() || !v.flagged() || pagedPerConversation(v) || Verdict.NO_SEVERITY.equals(v.severity())
                 || !Catalog.Severity.valueOf(v.severity()).atLeast(minSeverity)) {
             return;
         }
@@ -56,13 +130,17 @@ public class AlertPusher {
         if (body.equals("[]")) {
             return;
         }
+        send(body, "event " + v.eventId());
+    }
+
+    private void send(String body, String what) {
         HttpRequest req = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
             boolean ok = err == null && resp.statusCode() / 100 == 2;
             metrics.alertPushed(ok);
             if (!ok) {
-                LOG.warnf("alert push for event %s failed: %s", v.eventId(), err != null ? err.getClass().getSimpleName()
+                LOG.warnf("alert push for %s failed: %s", what, err != null ? err.getClass().getSimpleName()
                         : "HTTP " + resp.statusCode());
             }
         });

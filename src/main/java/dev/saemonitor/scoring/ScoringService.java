@@ -75,6 +75,9 @@ public class ScoringService {
             metrics.provider(scorer.provider());
             for (Catalog.Category c : pack.catalog().categories()) {
                 metrics.registerCategory(c.name(), c.severity().name());
+                if (config.conversations().enabled()) {
+                    metrics.registerConversationCategory(c.name(), c.severity().name());
+                }
                 java.util.Map<Integer, Double> rates = new java.util.TreeMap<>();
                 for (Catalog.Feature f : c.features()) {
                     rates.merge(f.id(), f.expectedRate() == null ? 0.0 : f.expectedRate(), Math::max);

@@ -123,7 +123,8 @@ final class BrokerProcess implements AutoCloseable {
         try (Admin admin = admin()) {
             var existing = admin.listTopics().names().get();
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+                    .map(t -> new NewTopic(t, partitions, (short) 1)
+                            .configs(dev.saemonitor.config.Topics.CONFIGS.getOrDefault(t, java.util.Map.of()))).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }

@@ -87,6 +87,16 @@ final class EventFeed implements AutoCloseable {
         }
     }
 
+    /** Writes a record without waiting (see {@link #flush()}). */
+    void sendAsync(String key, byte[] value) {
+        producer.send(new ProducerRecord<>(Topics.EVENTS, key, value));
+    }
+
+    /** Waits until every record sent so far is acknowledged. */
+    void flush() {
+        producer.flush();
+    }
+
     /** Starts producing good events {@code prefix-N} at about {@code perSecond} on a background thread. */
     void startSteady(String prefix, int perSecond) {
         running = true;

@@ -46,7 +46,9 @@ final class ServiceNode implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx768m",
                 "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve(name + "-tmp")),
                 "-Dquarkus.http.port=" + http, "-Dquarkus.management.port=" + management,
-                "-Dmonitor.publish-all-verdicts=true"));
+                "-Dmonitor.publish-all-verdicts=true",
+                // replicas of one scenario share a base; each takes a free slot, a restarted one its old slot back
+                "-Dmonitor.conversations.state-dir=" + dir.resolve("streams")));
         props.forEach(p -> cmd.add("-D" + p));
         cmd.addAll(List.of("-jar", JAR.toString(), "serve", "--bootstrap-servers", bootstrap, "--pack", pack.toString()));
         Path log = dir.resolve(name + ".log");

@@ -12,7 +12,7 @@ class PackHealthTest {
     @Test
     void loadingIsAStateNotAnError() {
         ScoringService notLoadedYet = new ScoringService(null, null);
-        HealthCheckResponse r = new MonitorHealth(notLoadedYet, null, null, null, null).packLoaded().call();
+        HealthCheckResponse r = new MonitorHealth(notLoadedYet, null, null, null, null, null).packLoaded().call();
         assertThat(r.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(r.getData()).isPresent();
         assertThat(r.getData().get()).containsEntry("state", "loading").doesNotContainKey("error");

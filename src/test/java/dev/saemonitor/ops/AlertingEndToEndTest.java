@@ -134,7 +134,10 @@ class AlertingEndToEndTest {
         assertWebhookEnvelope(payload);
         JsonNode alert = alertsOf(payload, a -> a.path("labels").path("tenant").asText().equals(tenant)).getFirst();
         JsonNode labels = alert.path("labels");
-        assertThat(fieldNames(labels)).containsExactlyInAnyOrder("alertname", "category", "severity", "tenant", "pack_version");
+        // the event belongs to a conversation, so conversation state pages it (once per conversation and category)
+        assertThat(fieldNames(labels)).containsExactlyInAnyOrder("alertname", "category", "severity", "tenant", "pack_version",
+                "level", "conversation_id");
+        assertThat(labels.path("level").asText()).isEqualTo("conversation");
         assertThat(labels.path("severity").asText()).isEqualTo("critical");
         assertThat(labels.path("category").asText()).isNotBlank();
         assertThat(labels.path("pack_version").asText()).isNotBlank();

@@ -45,6 +45,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             // every non-empty text is flagged critical, so flag routing is observable with a random SAE
             cfg.put("monitor.thresholds.dangerous_content", "0.0001");
             cfg.put("monitor.max-event-bytes", "65536");
+            // a fresh broker per test class: conversation state kept for an earlier one must not be found
+            cfg.put("monitor.conversations.state-dir", Files.createTempDirectory("sae-monitor-streams").toString());
             return cfg;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start a Kafka broker for the tests", e);

@@ -1,0 +1,102 @@
+package dev.saemonitor.conversation.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.saemonitor.config.MonitorConfig;
+import dev.saemonitor.conversation.ConversationVerdict;
+import dev.saemonitor.metrics.MonitorMetrics;
+import dev.saemonitor.publish.TurnRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The topology: turns topic → {@link ConversationProcessor} (state store {@value #STORE}, changelog-backed) →
+ * conversations topic. One task per turns partition, so a conversation's state lives where its turns land and
+ * moves with that partition.
+ */
+public final class ConversationTopology {
+    public static final String STORE = "conversation-state";
+    /** Changelog segments small enough that compaction runs on them (the broker default, 1 GiB, would keep every update). */
+    static final String CHANGELOG_SEGMENT_BYTES = String.valueOf(64 * 1024 * 1024);
+
+    /** What the processor needs from configuration. */
+    record Settings(int maxTurns, Duration idleExpiry, Duration expiryScanInterval) {
+        static Settings of(MonitorConfig.Conversations c) {
+            if (c.maxTurns() < 1) {
+                throw new IllegalArgumentException("monitor.conversations.max-turns: expected at least 1, got " + c.maxTurns());
+            }
+            return new Settings(c.maxTurns(), c.idleExpiry(), c.expiryScanInterval());
+        }
+    }
+
+    /** Pushes conversation alerts for newly flagged categories. */
+    interface Pager {
+        void page(ConversationVerdict v, String tenant, List<String> raised, int turn, String eventId);
+    }
+
+    /** What the processor calls out to: the conversation scorer, the pager, meters and size accounting. */
+    record Hooks(BiFunction<String, ConversationState, ConversationVerdict> scorer, Pager pager, MonitorMetrics metrics,
+                 Function<String, String> severityOf, StoreSizes sizes) {
+        ConversationVerdict score(String conversationId, ConversationState s) {
+            return scorer.apply(conversationId, s);
+        }
+
+        void page(ConversationVerdict v, String tenant, List<String> raised, int turn, String eventId) {
+            if (!raised.isEmpty()) {
+                pager.page(v, tenant, raised, turn, eventId);
+            }
+        }
+
+        String severityOf(String category) {
+            return severityOf.apply(category);
+        }
+    }
+
+    private ConversationTopology() {
+    }
+
+    static Topology build(String turnsTopic, String conversationsTopic, MonitorConfig.StoreKind kind, Settings settings,
+                          Hooks hooks) {
+        KeyValueBytesStoreSupplier supplier = kind == MonitorConfig.StoreKind.in_memory
+                ? Stores.inMemoryKeyValueStore(STORE) : Stores.persistentKeyValueStore(STORE);
+        Topology t = new Topology();
+        t.addSource("turns", Serdes.String().deserializer(), new TurnDeserializer(), turnsTopic);
+        t.addProcessor("conversation", () -> new ConversationProcessor(settings, hooks), "turns");
+        t.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.Bytes(), Serdes.ByteArray())
+                // every put reaches the changelog at once: what is committed is what a restore brings back
+                .withCachingDisabled()
+                .withLoggingEnabled(Map.of("segment.bytes", CHANGELOG_SEGMENT_BYTES)), "conversation");
+        t.addSink("conversations", conversationsTopic, Serdes.String().serializer(), Serdes.String().serializer(),
+                "conversation");
+        return t;
+    }
+
+    /** Turn records as the event pipeline writes them (JSON); an unreadable one is skipped by the handler. */
+    static final class TurnDeserializer implements Deserializer<TurnRecord> {
+        private static final ObjectMapper JSON = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+        @Override
+        public TurnRecord deserialize(String topic, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return JSON.readValue(data, TurnRecord.class);
+            } catch (IOException e) {
+                // no content in the message: the record's coordinates are logged by the deserialization handler
+                throw new SerializationException("unreadable turn record on " + topic + " (" + data.length + " bytes)");
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.saemonitor.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.saemonitor.config.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Conversation state against a real broker process and the packaged jar on the default pack, one scenario in
+ * steps that share the replicas (start-up is the expensive part): benign conversation clear, flagged conversation
+ * pages once per category, a 10,000-turn conversation stays within its bound (read back from the changelog),
+ * the state survives a SIGKILL and moves to a second replica, and a third replica with a short idle expiry drops
+ * the restored conversations (tombstones) and starts them again at turn 1.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConversationStateIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path PACK = Path.of("model-packs/default");
+    static final int MAX_TURNS = 16;
+    static final int LONG_TURNS = 10_000;
+    static final String CHANGELOG = "sae-safety-monitor-conversations-conversation-state-changelog";
+
+    static ChaosStage stage;
+    static EventFeed feed;
+    static TopicTap conversations;
+    static TopicTap events;
+    static AlertmanagerStub alertmanager;
+    static ServiceNode node;
+    static Map<String, String> samples = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stage = ChaosStage.open("conversations");
+        feed = new EventFeed(stage.broker.bootstrapServers());
+        conversations = new TopicTap(stage.broker.bootstrapServers(), Topics.CONVERSATIONS);
+        events = new TopicTap(stage.broker.bootstrapServers(), Topics.VERDICTS);
+        alertmanager = new AlertmanagerStub();
+        for (String line : Files.readAllLines(Path.of("src/main/resources/samples/traffic.jsonl"))) {
+            try {
+                JsonNode n = JSON.readTree(line);
+                if (n.path("id").isTextual() && n.path("text").isTextual()) {
+                    samples.put(n.get("id").asText(), n.get("text").asText());
+                }
+            } catch (IOException malformed) {
+                // the sample traffic holds malformed records on purpose (they go to the dead-letter topic)
+            }
+        }
+        node = replica("monitor-a", List.of());
+        node.awaitReady(Duration.ofMinutes(3));
+    }
+
+    static ServiceNode replica(String name, List<String> extra) throws IOException {
+        List<String> props = new java.util.ArrayList<>(List.of("monitor.alertmanager.url=" + alertmanager.url(),
+                "monitor.alertmanager.min-severity=warning", "monitor.conversations.max-turns=" + MAX_TURNS));
+        props.addAll(extra);
+        return ServiceNode.start(name, stage.dir, stage.broker.bootstrapServers(), PACK.toAbsolutePath(), props);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {node, feed, conversations, events, alertmanager, stage}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** Sends one turn: a sample's text under a new event id. */
+    static void turn(String conversation, String eventId, String role, String sampleId) {
+        ObjectNode e = JSON.createObjectNode().put("id", eventId).put("conversationId", conversation).put("tenant", "it")
+                .put("role", role).put("text", samples.get(sampleId));
+        feed.send(conversation, e.toString().getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    static List<JsonNode> verdictsOf(String conversation) {
+        return conversations.records().stream().filter(r -> conversation.equals(r.key()) && r.value() != null)
+                .map(ConversationStateIT::json).toList();
+    }
+
+    static JsonNode json(ConsumerRecord<String, byte[]> r) {
+        try {
+            return JSON.readTree(r.value());
+        } catch (IOException e) {
+            throw new IllegalStateException("conversation verdict of " + r.key() + " is not JSON", e);
+        }
+    }
+
+    /** Waits for the conversation's verdict at a turn count; only its latest records are parsed (the long one has 10,000). */
+    static JsonNode awaitTurn(String conversation, int turns, Duration timeout) {
+        conversations.awaitUntil(conversation + " at turn " + turns, timeout, got -> latest(got, conversation, turns).isPresent());
+        return latest(conversations.records(), conversation, turns).orElseThrow();
+    }
+
+    static Optional<JsonNode> latest(List<ConsumerRecord<String, byte[]>> got, String conversation, int turns) {
+        List<ConsumerRecord<String, byte[]>> mine = got.stream().filter(r -> conversation.equals(r.key()) && r.value() != null).toList();
+        return mine.subList(Math.max(0, mine.size() - 20), mine.size()).stream().map(ConversationStateIT::json)
+                .filter(v -> v.get("turns").asInt() == turns).reduce((a, b) -> b);
+    }
+
+    @Test
+    @Order(1)
+    void benignMultiTurnConversationStaysClear() {
+        String[][] turns = {{"prompt", "demo-025"}, {"completion", "demo-012"}, {"prompt", "demo-000"}, {"completion", "demo-017"}};
+        for (int i = 0; i < turns.length; i++) {
+            turn("benign-1", "benign-1-" + i, turns[i][0], turns[i][1]);
+        }
+        JsonNode last = awaitTurn("benign-1", turns.length, Duration.ofSeconds(60));
+        List<JsonNode> all = verdictsOf("benign-1");
+        assertThat(all).extracting(v -> v.get("turns").asInt()).contains(1, 2, 3, 4);
+        assertThat(all).as("every conversation verdict of the benign conversation").allMatch(v -> !v.get("flagged").asBoolean());
+        assertThat(last.get("lastEventId").asText()).isEqualTo("benign-1-3");
+        assertThat(last.get("categories")).hasSize(4);
+        assertThat(last.toString()).as("no text in a conversation verdict").doesNotContain(samples.get("demo-025"));
+        ConsumerRecord<String, byte[]> rec = conversations.records().stream().filter(r -> "benign-1".equals(r.key())).findFirst().orElseThrow();
+        assertThat(header(rec, "ce_type")).isEqualTo("dev.saemonitor.conversation.v1");
+        assertThat(header(rec, "ce_subject")).isEqualTo("benign-1");
+    }
+
+    @Test
+    @Order(2)
+    void flaggedConversationPagesOncePerCategory() {
+        turn("flagged-1", "flagged-1-0", "completion", "demo-010");
+        turn("flagged-1", "flagged-1-1", "completion", "demo-027");
+        turn("flagged-1", "flagged-1-2", "prompt", "demo-025");
+        JsonNode last = awaitTurn("flagged-1", 3, Duration.ofSeconds(60));
+        assertThat(last.get("flagged").asBoolean()).as("still flagged after a benign turn").isTrue();
+        assertThat(last.get("evidence").findValuesAsText("eventId")).isNotEmpty();
+        events.awaitUntil("event verdicts of flagged-1", Duration.ofSeconds(30),
+                got -> got.stream().filter(r -> "flagged-1".equals(r.key())).count() >= 3);
+        long flaggedEvents = events.records().stream().filter(r -> "flagged-1".equals(r.key()))
+                .map(ConversationStateIT::json).filter(v -> v.get("flagged").asBoolean()).count();
+        assertThat(flaggedEvents).as("flagged events in the conversation (each would have paged alone)").isGreaterThanOrEqualTo(2);
+        conversations.awaitUntil("a page", Duration.ofSeconds(20), got -> !pages("flagged-1").isEmpty());
+        Map<String, List<JsonNode>> byCategory = pages("flagged-1").stream()
+                .collect(Collectors.groupingBy(a -> a.at("/labels/category").asText()));
+        assertThat(byCategory).containsKey("dangerous_content");
+        byCategory.forEach((cat, pushed) -> assertThat(pushed).as("pushes for flagged-1 / %s", cat).hasSize(1));
+        JsonNode page = byCategory.get("dangerous_content").get(0);
+        assertThat(page.at("/labels/level").asText()).isEqualTo("conversation");
+        assertThat(page.at("/annotations/turn").asText()).isEqualTo("1");
+        assertThat(page.at("/annotations/event_id").asText()).isEqualTo("flagged-1-0");
+        assertThat(alertmanager.alerts()).as("no per-event page for a tracked conversation")
+                .noneMatch(a -> a.at("/annotations/conversation_id").asText().equals("flagged-1") && a.at("/labels/level").isMissingNode());
+    }
+
+    static List<JsonNode> pages(String conversation) {
+        return alertmanager.alerts().stream().filter(a -> conversation.equals(a.at("/labels/conversation_id").asText())).toList();
+    }
+
+    /**
+     * Needs the conversation head (features pooled across turns, the pack's {@code conversation:} catalog section):
+     * with the baseline (max of the turns' own scores) a conversation cannot flag unless one of its turns does.
+     */
+    @Test
+    @Order(3)
+    void splitTurnConversationFlaggedWhileNoTurnAloneIs() throws IOException {
+        Assumptions.assumeTrue(Files.readString(PACK.resolve("catalog.yaml")).lines().anyMatch(l -> l.startsWith("conversation:")),
+                "the default pack has no conversation head yet");
+        String[] parts = {"demo-022", "demo-040", "demo-031"};
+        for (int i = 0; i < parts.length; i++) {
+            turn("split-1", "split-1-" + i, "prompt", parts[i]);
+        }
+        JsonNode last = awaitTurn("split-1", parts.length, Duration.ofSeconds(60));
+        events.awaitUntil("event verdicts of split-1", Duration.ofSeconds(30),
+                got -> got.stream().filter(r -> "split-1".equals(r.key())).count() >= parts.length);
+        assertThat(events.records().stream().filter(r -> "split-1".equals(r.key())).map(ConversationStateIT::json))
+                .as("no turn flagged alone").allMatch(v -> !v.get("flagged").asBoolean());
+        assertThat(last.get("flagged").asBoolean()).as("conversation flagged: %s", last).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void tenThousandTurnConversationStaysWithinItsBound() throws Exception {
+        long t0 = System.nanoTime();
+        String[] texts = {"demo-000", "demo-003", "demo-025", "demo-043"};
+        for (int i = 0; i < LONG_TURNS; i++) {
+            ObjectNode e = JSON.createObjectNode().put("id", "long-1-" + i).put("conversationId", "long-1")
+                    .put("role", i % 2 == 0 ? "prompt" : "completion").put("text", samples.get(texts[i % texts.length]));
+            feed.sendAsync("long-1", e.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        feed.flush();
+        JsonNode last = awaitTurn("long-1", LONG_TURNS, Duration.ofMinutes(4));
+        assertThat(last.get("lastEventId").asText()).isEqualTo("long-1-" + (LONG_TURNS - 1));
+        try (TopicTap changelog = new TopicTap(stage.broker.bootstrapServers(), CHANGELOG)) {
+            changelog.awaitUntil("long-1 at turn " + LONG_TURNS + " in the changelog", Duration.ofSeconds(60),
+                    got -> lastState(got, "long-1").map(s -> s.get("turnCount").asInt() == LONG_TURNS).orElse(false));
+            byte[] value = changelog.records().stream().filter(r -> "long-1".equals(r.key())).reduce((a, b) -> b).orElseThrow().value();
+            JsonNode state = lastState(changelog.records(), "long-1").orElseThrow();
+            stage.report("conversations: %d turns in %.1f s; stored state of the conversation %d bytes, %d turns held",
+                    LONG_TURNS, (System.nanoTime() - t0) / 1e9, value.length, state.get("turns").size());
+            assertThat(state.get("turnCount").asInt()).isEqualTo(LONG_TURNS);
+            assertThat(state.get("turns")).as("turns held").hasSize(MAX_TURNS);
+            assertThat(state.get("turns").get(MAX_TURNS - 1).get("eventId").asText()).isEqualTo("long-1-" + (LONG_TURNS - 1));
+            assertThat(value.length).as("bytes of one conversation's state").isLessThan(MAX_TURNS * 4096);
+        }
+        String m = node.metrics();
+        assertThat(gauge(m, "sae_monitor_conversation_state_bytes")).isLessThan(4 * MAX_TURNS * 4096.0);
+        assertThat(gauge(m, "sae_monitor_conversations_tracked")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    @Order(5)
+    void stateSurvivesSigkillAndMovesToASecondReplica() throws Exception {
+        int benign = verdictsOf("benign-1").stream().mapToInt(v -> v.get("turns").asInt()).max().orElseThrow();
+        int flagged = verdictsOf("flagged-1").stream().mapToInt(v -> v.get("turns").asInt()).max().orElseThrow();
+        ServiceNode second = replica("monitor-b", List.of());
+        second.awaitReady(Duration.ofMinutes(3));
+        long killed = System.nanoTime();
+        node.kill();
+        node = second;
+        turn("benign-1", "benign-1-after-kill", "prompt", "demo-003");
+        turn("flagged-1", "flagged-1-after-kill", "prompt", "demo-003");
+        turn("long-1", "long-1-after-kill", "prompt", "demo-003");
+        JsonNode b = awaitTurn("benign-1", benign + 1, Duration.ofSeconds(90));
+        JsonNode f = awaitTurn("flagged-1", flagged + 1, Duration.ofSeconds(30));
+        awaitTurn("long-1", LONG_TURNS + 1, Duration.ofSeconds(30));
+        double handover = (System.nanoTime() - killed) / 1e9;
+        String m = node.metrics();
+        stage.report("conversations: SIGKILL of monitor-a, monitor-b continued every conversation %.1f s later; "
+                        + "restored %.0f changelog records, tracks %.0f conversations, %.0f bytes",
+                handover, gauge(m, "sae_monitor_conversation_restored_records_total"),
+                gauge(m, "sae_monitor_conversations_tracked"), gauge(m, "sae_monitor_conversation_state_bytes"));
+        assertThat(b.get("flagged").asBoolean()).isFalse();
+        assertThat(f.get("flagged").asBoolean()).as("flagged state moved with the conversation").isTrue();
+        assertThat(gauge(m, "sae_monitor_conversations_tracked")).isGreaterThanOrEqualTo(3);
+        assertThat(pages("flagged-1")).as("no second page after the move").hasSize(
+                (int) pages("flagged-1").stream().map(a -> a.at("/labels/category").asText()).distinct().count());
+    }
+
+    @Test
+    @Order(6)
+    void idleConversationsExpire() throws Exception {
+        node.kill();
+        node = replica("monitor-c", List.of("monitor.conversations.idle-expiry=2s", "monitor.conversations.expiry-scan-interval=1s"));
+        node.awaitReady(Duration.ofMinutes(3));
+        conversations.awaitUntil("tombstones", Duration.ofSeconds(60), got -> List.of("benign-1", "flagged-1", "long-1").stream()
+                .allMatch(c -> got.stream().anyMatch(r -> c.equals(r.key()) && r.value() == null)));
+        turn("benign-1", "benign-1-after-expiry", "prompt", "demo-003");
+        conversations.awaitUntil("benign-1 again", Duration.ofSeconds(60), got -> verdictsOf("benign-1").stream()
+                .anyMatch(v -> v.get("lastEventId").asText().equals("benign-1-after-expiry")));
+        JsonNode again = verdictsOf("benign-1").stream().filter(v -> v.get("lastEventId").asText().equals("benign-1-after-expiry"))
+                .findFirst().orElseThrow();
+        assertThat(again.get("turns").asInt()).as("an expired conversation starts again").isEqualTo(1);
+        assertThat(gauge(node.metrics(), "sae_monitor_conversations_expired_total")).isGreaterThanOrEqualTo(3);
+    }
+
+    /** The conversation's latest stored state in the changelog (8 bytes of last-seen time, then JSON). */
+    static Optional<JsonNode> lastState(List<ConsumerRecord<String, byte[]>> changelog, String conversation) {
+        return changelog.stream().filter(r -> conversation.equals(r.key()) && r.value() != null).reduce((a, b) -> b).map(r -> {
+            try {
+                return JSON.readTree(Arrays.copyOfRange(r.value(), Long.BYTES, r.value().length));
+            } catch (IOException e) {
+                throw new IllegalStateException("changelog record of " + conversation + " is not the state layout", e);
+            }
+        });
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String key) {
+        return Optional.ofNullable(r.headers().lastHeader(key)).map(h -> new String(h.value(), StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    /** The sum of a metric's samples in a scrape. */
+    static double gauge(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+}
