@@ -61,6 +61,13 @@ public class EvalCommand implements Callable<Integer> {
     int denseTopN;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
+    @Option(names = "--text-cache", description = "encode every evaluated text (bare, embedded, concatenated) once, keep "
+            + "the reader and SAE codes here, and score them with the pack's CategoryScorer: re-calibrated catalogs on "
+            + "the same reader and SAE evaluate without the reader")
+    Path textCache;
+    /** With --text-cache: all evaluated texts encoded, and where the next requested set starts in it. */
+    private EncodedCorpus cachedTexts;
+    private int cachedNext;
 
     @Override
     public Integer call() throws Exception {
@@ -75,6 +82,9 @@ public class EvalCommand implements Callable<Integer> {
             out.put("data", CalibrateCommand.names(data));
             Progress progress = new Progress(System.err, "texts", 0);
             List<EvalSets.EvalText> bare = EvalSets.bare(texts);
+            if (textCache != null) {
+                cachedTexts = encodeAll(scorer, texts, bare);
+            }
             List<Verdict> bareV = verdicts(scorer, bare, progress);
             List<Verdict> flaggedPool = new ArrayList<>(bareV);
             Map<String, Object> catOut = new LinkedHashMap<>();
@@ -154,7 +164,48 @@ public class EvalCommand implements Callable<Integer> {
         return MonitorCli.OK;
     }
 
+    /** Every set {@link #call} evaluates, in the order it asks for their verdicts. */
+    private List<List<EvalSets.EvalText>> sets(List<LabelledText> texts, List<EvalSets.EvalText> bare) {
+        List<List<EvalSets.EvalText>> sets = new ArrayList<>();
+        sets.add(bare);
+        for (String sep : List.of(LongContext.SAME_PARAGRAPH, LongContext.OWN_PARAGRAPH)) {
+            for (int k : contextSizes) {
+                sets.add(EvalSets.embedded(texts, k, sep, 11));
+            }
+        }
+        for (int k : List.of(3, 6)) {
+            sets.add(EvalSets.benignConcatenations(texts, k, LongContext.SAME_PARAGRAPH, 13));
+        }
+        return sets;
+    }
+
+    private EncodedCorpus encodeAll(SafetyScorer scorer, List<LabelledText> texts, List<EvalSets.EvalText> bare)
+            throws Exception {
+        List<String> all = sets(texts, bare).stream().flatMap(List::stream).map(EvalSets.EvalText::text).toList();
+        String key = EncodedCorpusCache.key(scorer.pack(), all);
+        EncodedCorpus enc = EncodedCorpusCache.load(textCache, key, all);
+        if (enc == null) {
+            Progress p = new Progress(System.err, "tokens", 0);
+            enc = EncodedCorpus.encode(scorer, all, batch, n -> p.add(n, null));
+            p.finish("encoded " + all.size() + " eval texts");
+            EncodedCorpusCache.save(textCache, key, enc);
+        }
+        return enc;
+    }
+
     private List<Verdict> verdicts(SafetyScorer scorer, List<EvalSets.EvalText> texts, Progress progress) throws Exception {
+        if (cachedTexts != null) {
+            // the sets arrive in the order sets() lists them; check the texts to be sure
+            int from = cachedNext;
+            cachedNext += texts.size();
+            for (int i = 0; i < texts.size(); i++) {
+                if (!cachedTexts.texts().get(from + i).equals(texts.get(i).text())) {
+                    throw new IllegalStateException("eval text cache out of step at text " + (from + i));
+                }
+            }
+            return dev.saemonitor.calibration.CachedVerdicts.of(cachedTexts, from, cachedNext, scorer.categoryScorer(),
+                    scorer.packRef());
+        }
         List<Verdict> out = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += batch) {
             List<ScoreRequest> reqs = new ArrayList<>();
