@@ -57,6 +57,10 @@ public class EvalCommand implements Callable<Integer> {
     Path scoresOut;
     @Option(names = "--encoded-cache", description = "reuse calibrate's --encoded-cache for the dense head's texts")
     Path encodedCache;
+    @Option(names = "--dense-head", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --probe-train, also fit the dense head (slow: a full calibration without the feature cap); "
+                    + "--no-dense-head: the raw probe only (default: ${DEFAULT-VALUE})")
+    boolean denseHead;
     @Option(names = "--dense-top-n", defaultValue = "512", description = "candidate columns of the dense head (default: ${DEFAULT-VALUE})")
     int denseTopN;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
@@ -227,25 +231,29 @@ public class EvalCommand implements Callable<Integer> {
                 n -> progress.add(n, null));
         EncodedCorpus trainEnc = EncodedCorpus.encode(scorer, train.stream().map(LabelledText::text).toList(), batch,
                 n -> progress.add(n, null));
-        var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
-        List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
-        String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
-        EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
-        EncodedCorpus calEnc = cached != null ? cached
-                : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
-        progress.finish(null);
-        Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
-        Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
         List<String> names = scorer.pack().catalog().categories().stream().map(Catalog.Category::name).toList();
-        Catalog denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
-        CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
-        double[][] denseScores = new double[names.size()][texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            double[] raw = evalEnc.score(denseScorer, i).rawScores();
-            for (int c = 0; c < names.size(); c++) {
-                denseScores[c][i] = raw[c];
+        Catalog denseCat = null;
+        double[][] denseScores = null;
+        if (denseHead) {
+            var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
+            List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
+            String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
+            EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
+            EncodedCorpus calEnc = cached != null ? cached
+                    : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
+            Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
+            Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
+            denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
+            CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
+            denseScores = new double[names.size()][texts.size()];
+            for (int i = 0; i < texts.size(); i++) {
+                double[] raw = evalEnc.score(denseScorer, i).rawScores();
+                for (int c = 0; c < names.size(); c++) {
+                    denseScores[c][i] = raw[c];
+                }
             }
         }
+        progress.finish(null);
         for (int c = 0; c < names.size(); c++) {
             String name = names.get(c);
             @SuppressWarnings("unchecked")
@@ -254,6 +262,9 @@ public class EvalCommand implements Callable<Integer> {
             DetectorMetrics pm = DetectorMetrics.of(probe.scores(evalEnc), texts, name, probe.threshold());
             m.put("probe", pm);
             row(o, name, "probe", pm);
+            if (denseCat == null) {
+                continue;
+            }
             Catalog.Category dc = denseCat.categories().get(c);
             DetectorMetrics dm = DetectorMetrics.of(denseScores[c], texts, name, dc.threshold());
             m.put("denseHead", dm);
