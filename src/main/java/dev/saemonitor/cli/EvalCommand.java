@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code eval}: labelled JSONL → per category AUROC, TPR at the catalog threshold and at 1%/5% FPR, confusion;
  * long-context recall (each positive among 1, 3 and 6 of the file's benign texts), evidence localisation,
  * FPR on benign concatenations and the union FPR over all categories. Every verdict comes from the service's
- * scoring path ({@link SafetyScorer#score}). With {@code --probe-train}, beside each category: a raw-activation
+ * scoring path ({@link SafetyScorer#score}); with {@code --text-cache}, from the same {@link CategoryScorer} over
+ * codes the reader and SAE produced once (only the reader run is skipped). With {@code --probe-train}, beside each category: a raw-activation
  * probe and a dense SAE head (no feature cap) fitted like the pack's, to show what sparsity costs.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
