@@ -7,7 +7,8 @@
 #   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy,
 #   REUSE_SAE=DIR takes the SAE from an existing pack instead of extracting and training one (heads, labels and
 #   thresholds are rebuilt on it: what 0.3.0 did over 0.2.0's SAE).
-#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.5) BENIGN_DOCS (1500)
+#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.5) BENIGN_DOCS (1500) BENIGN_CONCAT (3,6)
+#   DENSE=1 also fits eval's dense head (a full uncapped calibration: slow on a shared 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READER=${READER:-all-minilm-l6-v2-q}
@@ -24,7 +25,8 @@ MAX_FEATURES=${MAX_FEATURES:-32}
 MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.5}
 BENIGN_DOCS=${BENIGN_DOCS:-1500}
 LABEL_TEXTS=${LABEL_TEXTS:-800}
-VERSION=${VERSION:-0.3.0}
+BENIGN_CONCAT=${BENIGN_CONCAT:-3,6}
+VERSION=${VERSION:-0.4.0}
 OUT=${OUT:-model-packs/default}
 WORK=${WORK:-target/build-pack}
 THREADS=${THREADS:-$(nproc)}
@@ -74,15 +76,18 @@ fi
 cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl data/seed/short_train.jsonl \
   --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --top-n "$TOP_N" \
   --max-features "$MAX_FEATURES" --max-benign-share "$MAX_BENIGN_SHARE" --segment-width "$SEG_WIDTH" \
-  --segment-stride "$SEG_STRIDE" --encoded-cache "$WORK/calibration.enc" --pack-version "$VERSION" \
-  > "$WORK/calibration.json"
-# dev split (+ short chat messages) beside the raw probe and a dense head; then the long-context dev set
+  --segment-stride "$SEG_STRIDE" --benign-concat "$BENIGN_CONCAT" --encoded-cache "$WORK/calibration.enc" \
+  --pack-version "$VERSION" > "$WORK/calibration.json"
+# dev split (+ short chat messages) beside the raw probe (and with DENSE=1 a dense head); then the long-context
+# dev set. --text-cache keeps the evaluated texts' codes (keyed by reader, SAE and texts) for re-runs.
+DENSE_OPT=--no-dense-head
+[ "${DENSE:-0}" = 1 ] && DENSE_OPT=--dense-head
 cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl data/seed/short_dev.jsonl \
   --probe-train data/seed/train.jsonl data/seed/short_train.jsonl --probe-corpus "$WORK/calib-corpus.txt" \
-  --encoded-cache "$WORK/calibration.enc" \
+  --encoded-cache "$WORK/calibration.enc" "$DENSE_OPT" --text-cache "$WORK/eval-dev.enc" \
   --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
 cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/dev-long.jsonl" --context-sizes 1 \
-  --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"
+  --text-cache "$WORK/eval-dev-long.enc" --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 cp -r "$PACK" "$OUT"

@@ -16,7 +16,11 @@ public record CalibrationText(String text, Set<String> labels, int group, int in
         /** a benign corpus document (long, ordinary text) */
         BENIGN_DOC,
         /** a labelled positive inserted among benign corpus texts */
-        EMBEDDED
+        EMBEDDED,
+        /** labelled benign texts (hard negatives, chat messages) joined into one long benign answer */
+        BENIGN_CONCAT,
+        /** a labelled positive inserted among labelled benign texts (on-topic context, hard negatives) */
+        EMBEDDED_ON_TOPIC
     }
 
     public boolean benign() {

@@ -26,9 +26,20 @@ public final class Calibrator {
      * @param topN           candidate columns per head after screening
      * @param maxBenignShare a feature firing in more benign segments than this may not enter a head
      * @param targetFpr      share of benign events flagged in any category
+     * @param perGroupFpr    the target holds separately for short messages, single texts and joined texts
+     * @param hardNegatives  after a first fit, each negative text's this many top-scoring segments join the rows
+     *                       ({@link HardNegatives}) and the head is fitted again; 0: no mining
+     * @param recallSplit    split the union budget between categories for the most mean recall
+     *                       ({@link JointThresholds#chooseForRecall}) instead of the same per-category FPR
      */
     public record Options(Catalog.Segmentation segmentation, int maxFeatures, int topN, double maxBenignShare,
-                          double targetFpr, boolean benignOnly) {
+                          double targetFpr, boolean benignOnly, boolean perGroupFpr, int hardNegatives,
+                          boolean recallSplit) {
+        /** Whole-pool union target (the 0.3.0 behaviour). */
+        public Options(Catalog.Segmentation segmentation, int maxFeatures, int topN, double maxBenignShare,
+                       double targetFpr, boolean benignOnly) {
+            this(segmentation, maxFeatures, topN, maxBenignShare, targetFpr, benignOnly, false, 0, false);
+        }
     }
 
     public Calibrator(Options options) {
@@ -60,20 +71,28 @@ public final class Calibrator {
             }
             ColumnScreen screen = ColumnScreen.of(enc, ex, options.maxBenignShare(), options.topN(),
                     options.maxBenignShare() >= 1 ? null : generic);
-            double[][] x = ex.design(enc, screen.columns());
-            HeadFitter.Head head = fitter.fit(x, ex.positive(), ex.group());
+            double[][] x0 = ex.design(enc, screen.columns());
+            HeadFitter.Head head = fitter.fit(x0, ex.positive(), ex.group());
+            if (options.hardNegatives() > 0) {
+                ex = HardNegatives.mine(ex, enc, texts, cat, options.segmentation(), options.benignOnly(),
+                        screen.columns(), head, options.hardNegatives());
+                x0 = ex.design(enc, screen.columns());
+                head = fitter.fit(x0, ex.positive(), ex.group());
+            }
+            double[][] x = x0;
+            SegmentExamples exf = ex;
             List<HeadFitter.Head> folds = new ArrayList<>();
             for (int f = 0; f < HeadFitter.FOLDS; f++) {
                 int ff = f;
-                int[] train = java.util.stream.IntStream.range(0, ex.size()).filter(i -> HeadFitter.fold(ex.group()[i]) != ff).toArray();
+                int[] train = java.util.stream.IntStream.range(0, exf.size()).filter(i -> HeadFitter.fold(exf.group()[i]) != ff).toArray();
                 double[][] xt = java.util.Arrays.stream(train).mapToObj(i -> x[i]).toArray(double[][]::new);
                 boolean[] yt = new boolean[train.length];
                 for (int i = 0; i < train.length; i++) {
-                    yt[i] = ex.positive()[train[i]];
+                    yt[i] = exf.positive()[train[i]];
                 }
                 folds.add(HeadFitter.refit(xt, yt, head.c(), head.columns()));
             }
-            fitted.add(new Fitted(cat, head, screen.columns(), screen, folds, ex));
+            fitted.add(new Fitted(cat, head, screen.columns(), screen, folds, exf));
             log.accept(cat + ": " + ex.size() + " segments (" + nPos + " positive), " + screen.columns().length
                     + " candidates, " + head.columns().length + " features, C " + head.c() + ", segment CV AUROC "
                     + String.format("%.3f", head.cvAuroc()));
@@ -96,13 +115,18 @@ public final class Calibrator {
             }
         }
         int[] benignIdx = java.util.stream.IntStream.range(0, texts.size()).filter(i -> texts.get(i).benign()).toArray();
+        int[] eventGroup = java.util.Arrays.stream(benignIdx).map(i -> eventGroup(texts.get(i))).toArray();
         double[][] benign = new double[fitted.size()][benignIdx.length];
         for (int c = 0; c < fitted.size(); c++) {
             for (int e = 0; e < benignIdx.length; e++) {
                 benign[c][e] = oof[c][benignIdx[e]];
             }
         }
-        JointThresholds.Result thr = JointThresholds.choose(benign, options.targetFpr());
+        int[] groups = options.perGroupFpr() ? eventGroup : new int[eventGroup.length];
+        JointThresholds.Result thr = options.recallSplit()
+                ? JointThresholds.chooseForRecall(benign, groups, options.targetFpr(), positiveScores(oof, texts, categories))
+                : JointThresholds.choose(benign, groups, options.targetFpr());
+        Catalog.Segmentation seg = options.segmentation();
         List<Catalog.Category> out = new ArrayList<>();
         Map<String, Object> perCat = new LinkedHashMap<>();
         for (int c = 0; c < fitted.size(); c++) {
@@ -111,14 +135,36 @@ public final class Calibrator {
             perCat.put(fi.name(), measured(fi, oof[c], texts, thr.thresholds()[c], thr.fpr()[c]));
         }
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("segmentation", options.segmentation());
+        metrics.put("segmentation", seg);
         metrics.put("benignEvents", benignIdx.length);
         metrics.put("cvUnionBenignFpr", thr.unionFpr());
         metrics.put("cvUnionFprShortTexts", unionOn(benign, thr.thresholds(), benignIdx, texts, true));
         metrics.put("cvUnionFprLongTexts", unionOn(benign, thr.thresholds(), benignIdx, texts, false));
+        metrics.put("cvUnionFprConcatenations", unionOnGroup(benign, thr.thresholds(), eventGroup, 2));
         metrics.put("perCategoryFprBudget", thr.perCategoryFpr());
         metrics.put("categories", perCat);
-        return new Result(new Catalog(options.segmentation(), out), metrics);
+        return new Result(new Catalog(seg, out), metrics);
+    }
+
+    private static double[][] positiveScores(double[][] oof, List<CalibrationText> texts, List<String> categories) {
+        double[][] out = new double[categories.size()][];
+        for (int c = 0; c < out.length; c++) {
+            String cat = categories.get(c);
+            double[] s = oof[c];
+            out[c] = java.util.stream.IntStream.range(0, texts.size()).filter(i -> texts.get(i).labels().contains(cat))
+                    .mapToDouble(i -> s[i]).toArray();
+        }
+        return out;
+    }
+
+    /** Benign event group for the thresholds: 0 a short chat message, 1 one answer or document, 2 several joined. */
+    static int eventGroup(CalibrationText t) {
+        return t.kind() == CalibrationText.Kind.BENIGN_CONCAT ? 2 : shortText(t.text()) ? 0 : 1;
+    }
+
+    private static double unionOnGroup(double[][] benign, double[] thr, int[] groupOf, int g) {
+        double[][][] groups = JointThresholds.split(benign, groupOf);
+        return g < groups.length && groups[g][0].length > 0 ? JointThresholds.unionFpr(groups[g], thr) : Double.NaN;
     }
 
     /** A text of at most five words: a chat message such as a greeting or an acknowledgement. */

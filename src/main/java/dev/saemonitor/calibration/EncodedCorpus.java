@@ -60,6 +60,33 @@ public record EncodedCorpus(List<String> texts, SparseCodes codes, int[] firstRo
                 scorer.pack().sae().config().dSae());
     }
 
+    /** This corpus followed by {@code more} (same reader and SAE): texts, codes and per-text arrays stacked. */
+    public EncodedCorpus append(EncodedCorpus more) {
+        int n = count(), m = more.count();
+        List<String> all = new ArrayList<>(texts);
+        all.addAll(more.texts());
+        int[] rows = new int[n + m + 1];
+        System.arraycopy(firstRow, 0, rows, 0, n + 1);
+        for (int i = 1; i <= m; i++) {
+            rows[n + i] = firstRow[n] + more.firstRow()[i];
+        }
+        return new EncodedCorpus(all, SafetyScorer.concat(List.of(codes, more.codes())), rows,
+                stack(blockStarts, more.blockStarts()), stack(charStart, more.charStart()),
+                stack(charEnd, more.charEnd()), stackF(rawMean, more.rawMean()), dSae);
+    }
+
+    private static int[][] stack(int[][] a, int[][] b) {
+        int[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static float[][] stackF(float[][] a, float[][] b) {
+        float[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** Scores text {@code i} exactly as the service does (same segments, heads, thresholds). */
     public CategoryScorer.Scored score(CategoryScorer scorer, int i) {
         return scorer.score(codes, firstRow[i], firstRow[i + 1], blockStarts[i], spanLookup(i), false);

@@ -31,6 +31,28 @@ public final class EncodedCorpusCache {
         return Checksums.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The cached corpus for the longest prefix of {@code texts} the file holds (the file stores how many texts
+     * it was made for; its key must equal {@link #key} of that many leading texts), or null. Calibration sets
+     * grow by appending texts, so a tuning run that adds some pays the reader only for those.
+     */
+    public static EncodedCorpus loadPrefix(Path file, ModelPack pack, List<String> texts) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        int n;
+        String stored;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            stored = in.readUTF();
+            n = in.readInt();
+        }
+        if (n > texts.size()) {
+            return null;
+        }
+        List<String> prefix = texts.subList(0, n);
+        return stored.equals(key(pack, prefix)) ? load(file, stored, prefix) : null;
+    }
+
     /** The cached corpus for {@code key}, or null when the file is missing or was made for other inputs. */
     public static EncodedCorpus load(Path file, String key, List<String> texts) throws IOException {
         if (!Files.isRegularFile(file)) {

@@ -85,6 +85,21 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--encoded-cache", description = "keep the texts' reader and SAE codes in this file and reuse them "
             + "while the reader, SAE and texts are unchanged (for tuning runs)")
     Path encodedCache;
+    @Option(names = "--benign-concat", split = ",", defaultValue = "3,6", description = "also calibrate on the labelled "
+            + "benign texts joined this many at a time, and on every positive among this many of them; empty: none "
+            + "(default: ${DEFAULT-VALUE})")
+    List<Integer> benignConcat;
+    @Option(names = "--union-per-group", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "--target-fpr holds separately for short messages, single texts and joined texts, not only "
+                    + "over the whole benign pool (default: ${DEFAULT-VALUE})")
+    boolean unionPerGroup;
+    @Option(names = "--hard-negatives", defaultValue = "0", description = "after a first fit, add each negative text's "
+            + "this many highest-scoring segments to the training rows and fit again (default: ${DEFAULT-VALUE})")
+    int hardNegatives;
+    @Option(names = "--threshold-split", defaultValue = "equal", description = "how the union budget is split between "
+            + "categories: equal (the same benign FPR each) or recall (greedily, for the most mean out-of-fold recall) "
+            + "(default: ${DEFAULT-VALUE})")
+    String thresholdSplit;
     @Option(names = "--pack-version", description = "pack version to seal (default: keep)")
     String packVersion;
 
@@ -102,25 +117,32 @@ public class CalibrateCommand implements Callable<Integer> {
         if (data == null) {
             throw new BadInputException("--data is required (or --conversations-only)");
         }
+        if (!List.of("equal", "recall").contains(thresholdSplit)) {
+            throw new BadInputException("--threshold-split must be equal or recall, got " + thresholdSplit);
+        }
         if (segmentStride < 1 || segmentStride > segmentWidth) {
             throw new BadInputException("--segment-stride must be in [1, --segment-width], got " + segmentStride);
         }
         List<LabelledText> labelled = readLabelled(data);
         List<String> cats = categories != null ? categories : LabelledText.categories(labelled);
         List<String> corpus = readCorpus(benignCorpus);
-        List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs, 7);
+        List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs,
+                benignConcat == null ? List.of() : benignConcat, 7);
         ModelPack pack = packOptions.load();
         Calibrator.Options opts = new Calibrator.Options(new Catalog.Segmentation(segmentWidth, segmentStride), maxFeatures,
-                topN, maxBenignShare, targetFpr, benignOnly);
+                topN, maxBenignShare, targetFpr, benignOnly, unionPerGroup, hardNegatives,
+                "recall".equals(thresholdSplit));
         Calibrator.Result result;
         try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
             List<String> raw = texts.stream().map(CalibrationText::text).toList();
             String key = encodedCache == null ? null : EncodedCorpusCache.key(pack, raw);
-            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.load(encodedCache, key, raw);
-            if (enc == null) {
+            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(encodedCache, pack, raw);
+            if (enc == null || enc.count() < raw.size()) {
+                int done = enc == null ? 0 : enc.count();
                 Progress progress = new Progress(System.err, "tokens", 0);
-                enc = EncodedCorpus.encode(scorer, raw, batch, n -> progress.add(n, null));
-                progress.finish("encoded " + texts.size() + " texts");
+                EncodedCorpus rest = EncodedCorpus.encode(scorer, raw.subList(done, raw.size()), batch, n -> progress.add(n, null));
+                enc = enc == null ? rest : enc.append(rest);
+                progress.finish("encoded " + (raw.size() - done) + " texts (" + done + " from the cache)");
                 if (key != null) {
                     EncodedCorpusCache.save(encodedCache, key, enc);
                 }

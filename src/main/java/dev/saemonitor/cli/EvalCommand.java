@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code eval}: labelled JSONL → per category AUROC, TPR at the catalog threshold and at 1%/5% FPR, confusion;
  * long-context recall (each positive among 1, 3 and 6 of the file's benign texts), evidence localisation,
  * FPR on benign concatenations and the union FPR over all categories. Every verdict comes from the service's
- * scoring path ({@link SafetyScorer#score}). With {@code --probe-train}, beside each category: a raw-activation
+ * scoring path ({@link SafetyScorer#score}); with {@code --text-cache}, from the same {@link CategoryScorer} over
+ * codes the reader and SAE produced once (only the reader run is skipped). With {@code --probe-train}, beside each category: a raw-activation
  * probe and a dense SAE head (no feature cap) fitted like the pack's, to show what sparsity costs.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -58,6 +59,10 @@ public class EvalCommand implements Callable<Integer> {
     Path scoresOut;
     @Option(names = "--encoded-cache", description = "reuse calibrate's --encoded-cache for the dense head's texts")
     Path encodedCache;
+    @Option(names = "--dense-head", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --probe-train, also fit the dense head (slow: a full calibration without the feature cap); "
+                    + "--no-dense-head: the raw probe only (default: ${DEFAULT-VALUE})")
+    boolean denseHead;
     @Option(names = "--dense-top-n", defaultValue = "512", description = "candidate columns of the dense head (default: ${DEFAULT-VALUE})")
     int denseTopN;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
@@ -65,6 +70,13 @@ public class EvalCommand implements Callable<Integer> {
     @Option(names = "--conversations", description = "--data is conversation JSONL ({\"conversationId\", \"turns\": "
             + "[{\"role\", \"text\"}], \"labels\"}); detected from the first line's \"turns\" without this option")
     boolean conversations;
+    @Option(names = "--text-cache", description = "encode every evaluated text (bare, embedded, concatenated) once, keep "
+            + "the reader and SAE codes here, and score them with the pack's CategoryScorer: re-calibrated catalogs on "
+            + "the same reader and SAE evaluate without the reader")
+    Path textCache;
+    /** With --text-cache: all evaluated texts encoded, and where the next requested set starts in it. */
+    private EncodedCorpus cachedTexts;
+    private int cachedNext;
 
     @Override
     public Integer call() throws Exception {
@@ -82,6 +94,9 @@ public class EvalCommand implements Callable<Integer> {
             out.put("data", CalibrateCommand.names(data));
             Progress progress = new Progress(System.err, "texts", 0);
             List<EvalSets.EvalText> bare = EvalSets.bare(texts);
+            if (textCache != null) {
+                cachedTexts = encodeAll(scorer, texts, bare);
+            }
             List<Verdict> bareV = verdicts(scorer, bare, progress);
             List<Verdict> flaggedPool = new ArrayList<>(bareV);
             Map<String, Object> catOut = new LinkedHashMap<>();
@@ -185,7 +200,48 @@ public class EvalCommand implements Callable<Integer> {
         return !files.isEmpty();
     }
 
+    /** Every set {@link #call} evaluates, in the order it asks for their verdicts. */
+    private List<List<EvalSets.EvalText>> sets(List<LabelledText> texts, List<EvalSets.EvalText> bare) {
+        List<List<EvalSets.EvalText>> sets = new ArrayList<>();
+        sets.add(bare);
+        for (String sep : List.of(LongContext.SAME_PARAGRAPH, LongContext.OWN_PARAGRAPH)) {
+            for (int k : contextSizes) {
+                sets.add(EvalSets.embedded(texts, k, sep, 11));
+            }
+        }
+        for (int k : List.of(3, 6)) {
+            sets.add(EvalSets.benignConcatenations(texts, k, LongContext.SAME_PARAGRAPH, 13));
+        }
+        return sets;
+    }
+
+    private EncodedCorpus encodeAll(SafetyScorer scorer, List<LabelledText> texts, List<EvalSets.EvalText> bare)
+            throws Exception {
+        List<String> all = sets(texts, bare).stream().flatMap(List::stream).map(EvalSets.EvalText::text).toList();
+        String key = EncodedCorpusCache.key(scorer.pack(), all);
+        EncodedCorpus enc = EncodedCorpusCache.load(textCache, key, all);
+        if (enc == null) {
+            Progress p = new Progress(System.err, "tokens", 0);
+            enc = EncodedCorpus.encode(scorer, all, batch, n -> p.add(n, null));
+            p.finish("encoded " + all.size() + " eval texts");
+            EncodedCorpusCache.save(textCache, key, enc);
+        }
+        return enc;
+    }
+
     private List<Verdict> verdicts(SafetyScorer scorer, List<EvalSets.EvalText> texts, Progress progress) throws Exception {
+        if (cachedTexts != null) {
+            // the sets arrive in the order sets() lists them; check the texts to be sure
+            int from = cachedNext;
+            cachedNext += texts.size();
+            for (int i = 0; i < texts.size(); i++) {
+                if (!cachedTexts.texts().get(from + i).equals(texts.get(i).text())) {
+                    throw new IllegalStateException("eval text cache out of step at text " + (from + i));
+                }
+            }
+            return dev.saemonitor.calibration.CachedVerdicts.of(cachedTexts, from, cachedNext, scorer.categoryScorer(),
+                    scorer.packRef());
+        }
         List<Verdict> out = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += batch) {
             List<ScoreRequest> reqs = new ArrayList<>();
@@ -207,25 +263,29 @@ public class EvalCommand implements Callable<Integer> {
                 n -> progress.add(n, null));
         EncodedCorpus trainEnc = EncodedCorpus.encode(scorer, train.stream().map(LabelledText::text).toList(), batch,
                 n -> progress.add(n, null));
-        var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
-        List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
-        String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
-        EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
-        EncodedCorpus calEnc = cached != null ? cached
-                : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
-        progress.finish(null);
-        Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
-        Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
         List<String> names = scorer.pack().catalog().categories().stream().map(Catalog.Category::name).toList();
-        Catalog denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
-        CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
-        double[][] denseScores = new double[names.size()][texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            double[] raw = evalEnc.score(denseScorer, i).rawScores();
-            for (int c = 0; c < names.size(); c++) {
-                denseScores[c][i] = raw[c];
+        Catalog denseCat = null;
+        double[][] denseScores = null;
+        if (denseHead) {
+            var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
+            List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
+            String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
+            EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
+            EncodedCorpus calEnc = cached != null ? cached
+                    : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
+            Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
+            Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
+            denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
+            CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
+            denseScores = new double[names.size()][texts.size()];
+            for (int i = 0; i < texts.size(); i++) {
+                double[] raw = evalEnc.score(denseScorer, i).rawScores();
+                for (int c = 0; c < names.size(); c++) {
+                    denseScores[c][i] = raw[c];
+                }
             }
         }
+        progress.finish(null);
         for (int c = 0; c < names.size(); c++) {
             String name = names.get(c);
             @SuppressWarnings("unchecked")
@@ -234,6 +294,9 @@ public class EvalCommand implements Callable<Integer> {
             DetectorMetrics pm = DetectorMetrics.of(probe.scores(evalEnc), texts, name, probe.threshold());
             m.put("probe", pm);
             row(o, name, "probe", pm);
+            if (denseCat == null) {
+                continue;
+            }
             Catalog.Category dc = denseCat.categories().get(c);
             DetectorMetrics dm = DetectorMetrics.of(denseScores[c], texts, name, dc.threshold());
             m.put("denseHead", dm);

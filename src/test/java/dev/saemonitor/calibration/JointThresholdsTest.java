@@ -43,4 +43,40 @@ class JointThresholdsTest {
         assertThat(JointThresholds.unionFpr(s, perCategory)).isEqualTo(0.2);
         assertThat(JointThresholds.choose(s, 0.05).unionFpr()).isLessThanOrEqualTo(0.05);
     }
+
+    @Test
+    void everyGroupMeetsTheTargetNotOnlyThePool() {
+        // 20 short messages never flag; 10 long texts, two of which score high: the pooled union is 2/30 < 10%,
+        // but the long group's is 20%, so per group the long texts' false alarms must go
+        double[][] s = new double[1][30];
+        s[0][20] = 0.9;
+        s[0][21] = 0.8;
+        int[] group = new int[30];
+        for (int e = 20; e < 30; e++) {
+            group[e] = 1;
+        }
+        assertThat(JointThresholds.choose(s, 0.1).thresholds()[0]).isLessThanOrEqualTo(0.8);
+        JointThresholds.Result r = JointThresholds.choose(s, group, 0.1);
+        assertThat(r.thresholds()[0]).isGreaterThan(0.8);
+        assertThat(JointThresholds.unionFpr(JointThresholds.split(s, group)[1], r.thresholds())).isLessThanOrEqualTo(0.1);
+    }
+
+    @Test
+    void recallSplitGivesTheBudgetToTheCategoryItBuysRecallFor() {
+        // 100 benign events; each category has one benign false alarm per 0.01 of FPR, on different events.
+        // Category a's positives sit just above its benign tail (the budget buys recall); b's far below (it buys none)
+        double[][] s = new double[2][100];
+        for (int e = 0; e < 10; e++) {
+            s[0][e] = 0.9 - e * 0.01;
+            s[1][50 + e] = 0.9 - e * 0.01;
+        }
+        double[][] pos = {{0.85, 0.84, 0.83, 0.82, 0.81}, {0.2, 0.2, 0.2}};
+        int[] one = new int[100];
+        JointThresholds.Result equal = JointThresholds.choose(s, one, 0.08);
+        JointThresholds.Result recall = JointThresholds.chooseForRecall(s, one, 0.08, pos);
+        assertThat(recall.unionFpr()).isLessThanOrEqualTo(0.08);
+        assertThat(RocMath.rateAtOrAbove(pos[0], recall.thresholds()[0]))
+                .isGreaterThan(RocMath.rateAtOrAbove(pos[0], equal.thresholds()[0]));
+        assertThat(recall.fpr()[1]).isZero();
+    }
 }
