@@ -62,10 +62,14 @@ public record EncodedCorpus(List<String> texts, SparseCodes codes, int[] firstRo
 
     /** Scores text {@code i} exactly as the service does (same segments, heads, thresholds). */
     public CategoryScorer.Scored score(CategoryScorer scorer, int i) {
+        return scorer.score(codes, firstRow[i], firstRow[i + 1], blockStarts[i], spanLookup(i), false);
+    }
+
+    /** Token of text {@code i} → its span in code points, as the service maps it. */
+    public CategoryScorer.SpanLookup spanLookup(int i) {
         String text = texts.get(i);
         int[] s = charStart[i], e = charEnd[i];
-        CategoryScorer.SpanLookup spans = t -> new Verdict.Span(text.codePointCount(0, s[t]), text.codePointCount(0, e[t]));
-        return scorer.score(codes, firstRow[i], firstRow[i + 1], blockStarts[i], spans, false);
+        return t -> new Verdict.Span(text.codePointCount(0, s[t]), text.codePointCount(0, e[t]));
     }
 
     /** Token index range of text {@code i} overlapping the UTF-16 char range {@code [from, to)}, or null. */

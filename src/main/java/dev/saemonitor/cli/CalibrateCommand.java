@@ -3,6 +3,7 @@ package dev.saemonitor.cli;
 import dev.saemonitor.calibration.CalibrationSet;
 import dev.saemonitor.calibration.CalibrationText;
 import dev.saemonitor.calibration.Calibrator;
+import dev.saemonitor.calibration.ConversationCalibrator;
 import dev.saemonitor.calibration.EncodedCorpus;
 import dev.saemonitor.calibration.EncodedCorpusCache;
 import dev.saemonitor.calibration.LabelledText;
@@ -21,20 +22,43 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code calibrate}: labelled JSONL (+ a benign corpus) → per-category sparse heads fitted on segments and
- * thresholds that keep the share of benign events flagged in any category at the target, written to the
- * pack's catalog.yaml and eval.json; the pack is then re-sealed.
+ * thresholds that keep the share of benign events flagged in any category at the target; then, over those
+ * event heads, the conversation heads fitted on labelled conversations ({@code --conversations}, default the
+ * seed train conversations when present) with their own joint thresholds on benign conversations. Written to
+ * the pack's catalog.yaml and eval.json; the pack is then re-sealed. {@code --conversations-only} refits only
+ * the conversation section over the pack's existing event heads.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = "Fit segment-level catalog heads and joint thresholds from labelled JSONL and a benign corpus; "
-                + "rewrites catalog.yaml and eval.json and re-seals the pack.")
+        description = "Fit segment-level catalog heads and joint thresholds from labelled JSONL and a benign corpus, then "
+                + "the conversation heads from labelled conversations; rewrites catalog.yaml and eval.json and re-seals the pack.")
 public class CalibrateCommand implements Callable<Integer> {
     public static final int DEFAULT_SEGMENT_WIDTH = 32;
     public static final int DEFAULT_SEGMENT_STRIDE = 8;
 
     @Mixin
     PackOptions packOptions;
-    @Option(names = "--data", required = true, arity = "1..*", description = "labelled JSONL file(s): {\"text\", \"labels\": [...]}")
+    @Option(names = "--data", arity = "1..*", description = "labelled JSONL file(s): {\"text\", \"labels\": [...]} (required unless --conversations-only)")
     List<Path> data;
+    @Option(names = "--conversations", arity = "1..*", description = "labelled conversation JSONL: {\"conversationId\", "
+            + "\"turns\": [{\"role\", \"text\"}], \"labels\": [...]} (default: data/seed/conversations_train.jsonl when present)")
+    List<Path> conversations;
+    @Option(names = "--conversations-only", description = "fit only the conversation heads, over the pack's existing event heads")
+    boolean conversationsOnly;
+    @Option(names = "--no-conversations", description = "fit only the event heads (the catalog then has no conversation section)")
+    boolean noConversations;
+    @Option(names = "--conversation-window", defaultValue = "6", description = "most recent turns a conversation head pools (default: ${DEFAULT-VALUE})")
+    int conversationWindow;
+    @Option(names = "--conversation-max-parts", defaultValue = "2", description = "most turns the event heads are applied across at once (default: ${DEFAULT-VALUE})")
+    int conversationMaxParts;
+    @Option(names = "--conversation-max-features", defaultValue = "32", description = "most features per conversation head (default: ${DEFAULT-VALUE})")
+    int conversationMaxFeatures;
+    @Option(names = "--conversation-max-benign-share", defaultValue = "0.5", description = "features firing in more benign turns than this share may not enter a conversation head (default: ${DEFAULT-VALUE})")
+    double conversationMaxBenignShare;
+    @Option(names = "--conversation-event-input", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "the window's max event logit is an input of the conversation heads (default: ${DEFAULT-VALUE})")
+    boolean conversationEventInput;
+    @Option(names = "--conversation-cache", description = "keep the conversations' encoded turns here (default: --encoded-cache + '.conversations')")
+    Path conversationCache;
     @Option(names = "--benign-corpus", description = "plain text, one benign document a line: long benign texts and the "
             + "context positives are embedded in (default: the labelled benign texts)")
     Path benignCorpus;
@@ -69,6 +93,15 @@ public class CalibrateCommand implements Callable<Integer> {
         if (!(targetFpr > 0 && targetFpr < 1)) {
             throw new BadInputException("--target-fpr must be in (0, 1), got " + targetFpr);
         }
+        if (conversationWindow < 1) {
+            throw new BadInputException("--conversation-window must be at least 1, got " + conversationWindow);
+        }
+        if (conversationsOnly) {
+            return conversationsOnly();
+        }
+        if (data == null) {
+            throw new BadInputException("--data is required (or --conversations-only)");
+        }
         if (segmentStride < 1 || segmentStride > segmentWidth) {
             throw new BadInputException("--segment-stride must be in [1, --segment-width], got " + segmentStride);
         }
@@ -97,6 +130,16 @@ public class CalibrateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage());
             }
+            List<Path> convFiles = conversationFiles();
+            if (convFiles != null) {
+                // the conversation heads read the new event heads' scores, so they are fitted over those
+                ModelPack recalibrated = withCatalog(pack, result.catalog());
+                ConversationCalibrator.Result conv = ConversationFit.fit(scorer, recalibrated, convFiles,
+                        conversationCache(), batch, conversationOptions());
+                Map<String, Object> metrics = new LinkedHashMap<>(result.metrics());
+                metrics.put("conversation", conv.metrics());
+                result = new Calibrator.Result(result.catalog().withConversation(conv.conversation()), metrics);
+            }
         }
         Path dir = pack.dir();
         PackWriter.writeCatalog(dir.resolve("catalog.yaml"), result.catalog());
@@ -113,6 +156,62 @@ public class CalibrateCommand implements Callable<Integer> {
         PackWriter.seal(dir, pack.name(), packVersion != null ? packVersion : pack.version(), pack.reader(), packOptions.readers());
         System.out.println(TrainSaeCommand.JSON.writeValueAsString(eval));
         return MonitorCli.OK;
+    }
+
+    /** Refits only the catalog's conversation section; the event heads, their thresholds and eval figures stay. */
+    private int conversationsOnly() throws Exception {
+        List<Path> convFiles = conversationFiles();
+        if (convFiles == null) {
+            throw new BadInputException("--conversations-only needs --conversations (no " + ConversationFit.DEFAULT_CONVERSATIONS + ")");
+        }
+        ModelPack pack = packOptions.load();
+        ConversationCalibrator.Result conv;
+        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
+            conv = ConversationFit.fit(scorer, pack, convFiles, conversationCache(), batch, conversationOptions());
+        }
+        Path dir = pack.dir();
+        PackWriter.writeCatalog(dir.resolve("catalog.yaml"), pack.catalog().withConversation(conv.conversation()));
+        Path evalFile = dir.resolve("eval.json");
+        Map<String, Object> eval = new LinkedHashMap<>();
+        if (java.nio.file.Files.isRegularFile(evalFile)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> old = TrainSaeCommand.JSON.readValue(evalFile.toFile(), Map.class);
+            eval.putAll(old);
+        }
+        eval.put("conversation", conv.metrics());
+        TrainSaeCommand.JSON.writeValue(evalFile.toFile(), eval);
+        PackWriter.seal(dir, pack.name(), packVersion != null ? packVersion : pack.version(), pack.reader(), packOptions.readers());
+        System.out.println(TrainSaeCommand.JSON.writeValueAsString(conv.metrics()));
+        return MonitorCli.OK;
+    }
+
+    /** The conversation files to fit on, or null when there are none (or --no-conversations). */
+    private List<Path> conversationFiles() {
+        if (noConversations && !conversationsOnly) {
+            return null;
+        }
+        if (conversations != null) {
+            return conversations;
+        }
+        return java.nio.file.Files.isRegularFile(ConversationFit.DEFAULT_CONVERSATIONS)
+                ? List.of(ConversationFit.DEFAULT_CONVERSATIONS) : null;
+    }
+
+    private Path conversationCache() {
+        if (conversationCache != null) {
+            return conversationCache;
+        }
+        return encodedCache == null ? null : encodedCache.resolveSibling(encodedCache.getFileName() + ".conversations");
+    }
+
+    private ConversationCalibrator.Options conversationOptions() {
+        return new ConversationCalibrator.Options(conversationWindow, conversationMaxParts, conversationMaxFeatures, topN,
+                conversationMaxBenignShare, targetFpr, conversationEventInput);
+    }
+
+    static ModelPack withCatalog(ModelPack p, Catalog catalog) {
+        return new ModelPack(p.dir(), p.manifest(), p.sha256(), p.readerOnnx(), p.tokenizer(), p.sae(), catalog,
+                p.featureLabels(), p.featureCards());
     }
 
     static String names(List<Path> files) {

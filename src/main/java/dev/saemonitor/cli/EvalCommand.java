@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Per-category AUROC, TPR at threshold and at 1%%/5%% FPR, long-context recall, evidence localisation, "
-                + "union FPR; optionally beside a raw-activation probe and a dense head.")
+                + "union FPR; optionally beside a raw-activation probe and a dense head. On conversation JSONL: "
+                + "conversation-level AUROC, recall at threshold and benign-conversation FPR, head beside baseline.")
 public class EvalCommand implements Callable<Integer> {
     private static final com.fasterxml.jackson.databind.ObjectMapper LINES = new com.fasterxml.jackson.databind.ObjectMapper();
     @Mixin
@@ -61,9 +62,15 @@ public class EvalCommand implements Callable<Integer> {
     int denseTopN;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
+    @Option(names = "--conversations", description = "--data is conversation JSONL ({\"conversationId\", \"turns\": "
+            + "[{\"role\", \"text\"}], \"labels\"}); detected from the first line's \"turns\" without this option")
+    boolean conversations;
 
     @Override
     public Integer call() throws Exception {
+        if (conversations || allConversationFiles(data)) {
+            return conversationEval();
+        }
         List<LabelledText> texts = CalibrateCommand.readLabelled(data);
         Map<String, Object> out = new LinkedHashMap<>();
         PrintStream o = System.out;
@@ -152,6 +159,30 @@ public class EvalCommand implements Callable<Integer> {
             TrainSaeCommand.JSON.writeValue(jsonOut.toFile(), out);
         }
         return MonitorCli.OK;
+    }
+
+    /** Conversation-level figures (head beside baseline), table on stdout and the same as JSON. */
+    private int conversationEval() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (SafetyScorer scorer = packOptions.open()) {
+            out.put("pack", Map.of("name", scorer.pack().name(), "version", scorer.pack().version(),
+                    "sha256", scorer.pack().sha256()));
+            out.put("data", CalibrateCommand.names(data));
+            out.putAll(ConversationEval.run(scorer, data, batch, scoresOut, System.out));
+        }
+        if (jsonOut != null) {
+            TrainSaeCommand.JSON.writeValue(jsonOut.toFile(), out);
+        }
+        return MonitorCli.OK;
+    }
+
+    private static boolean allConversationFiles(List<Path> files) throws java.io.IOException {
+        for (Path f : files) {
+            if (!java.nio.file.Files.isRegularFile(f) || !dev.saemonitor.calibration.LabelledConversation.isConversationFile(f)) {
+                return false;
+            }
+        }
+        return !files.isEmpty();
     }
 
     private List<Verdict> verdicts(SafetyScorer scorer, List<EvalSets.EvalText> texts, Progress progress) throws Exception {

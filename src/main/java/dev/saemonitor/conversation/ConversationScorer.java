@@ -7,45 +7,147 @@ import dev.saemonitor.scoring.Pooling;
 import dev.saemonitor.scoring.Segments;
 import dev.saemonitor.scoring.Verdict;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Scores a conversation from the {@link TurnFeatures} of its recent turns. The one implementation the
  * service (conversation state), {@code calibrate} and {@code eval} use.
  *
- * <p>Today: a category's conversation score is the maximum of its turns' event scores, flagged at the
- * event threshold (a conversation flags when one of its turns does). The conversation head (features
- * pooled across turns, so harm split over turns adds up) plugs in here.
+ * <p>A category with a conversation head ({@link Catalog.ConversationHead}) scores
+ * {@code sigmoid(bias + eventWeight * J + sum(weight_f * X_f))} over the last {@code window} turns: {@code J} is the
+ * category's event head applied across turns ({@link Reassembly}: the best set of up to {@code maxParts} turns
+ * scored as one segment, so the parts of a request spread over turns are judged together, a completion with the
+ * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window. A category without a
+ * head (or a catalog without a conversation section) keeps the baseline: the maximum of the turns' event scores
+ * at the event threshold.
  */
 public final class ConversationScorer {
+    static final int EVIDENCE_PER_CATEGORY = 3;
+    /** Event scores are clamped before their logit so a score of exactly 0 or 1 stays finite. */
+    static final double SCORE_CLAMP = 1e-6;
+
     private final Catalog catalog;
-    /** Conversation-head features, ascending; their slot is their index. */
-    private final int[] headFeatures;
+    private final IntFunction<String> labelOf;
+    /** Features whose turn values {@link #turn} keeps, ascending; their slot is their index. */
+    private final int[] turnFeatures;
     private final int[] slotOf;
+    /** Per category: its head (null: baseline) and per head term the term's slot. */
+    private final Catalog.ConversationHead[] heads;
+    private final int[][] termSlot;
+    private final Reassembly reassembly;
 
     public ConversationScorer(Catalog catalog, int dSae) {
-        this.catalog = catalog;
-        this.headFeatures = new int[0];
-        this.slotOf = new int[dSae];
-        java.util.Arrays.fill(slotOf, -1);
-        for (int i = 0; i < headFeatures.length; i++) {
-            slotOf[headFeatures[i]] = i;
-        }
+        this(catalog, dSae, id -> "feature " + id);
+    }
+
+    public ConversationScorer(Catalog catalog, int dSae, IntFunction<String> labelOf) {
+        this(catalog, dSae, labelOf, null);
     }
 
     /**
-     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are;
-     * {@code scored} is the event scoring of the same rows.
+     * @param extraTurnFeatures features {@link #turn} also keeps beyond the heads' (calibration screens
+     *                          candidates with them); null: only the heads'
      */
+    public ConversationScorer(Catalog catalog, int dSae, IntFunction<String> labelOf, int[] extraTurnFeatures) {
+        this.catalog = catalog;
+        List<Catalog.Category> cats = catalog.categories();
+        Catalog.Conversation conv = catalog.conversation();
+        this.heads = new Catalog.ConversationHead[cats.size()];
+        java.util.TreeSet<Integer> feats = new java.util.TreeSet<>();
+        for (int c = 0; c < cats.size(); c++) {
+            heads[c] = conv == null ? null : conv.head(cats.get(c).name());
+            if (heads[c] != null) {
+                heads[c].features().forEach(f -> feats.add(f.id()));
+            }
+        }
+        if (extraTurnFeatures != null) {
+            Arrays.stream(extraTurnFeatures).forEach(feats::add);
+        }
+        this.turnFeatures = feats.stream().mapToInt(Integer::intValue).toArray();
+        this.slotOf = new int[dSae];
+        Arrays.fill(slotOf, -1);
+        for (int i = 0; i < turnFeatures.length; i++) {
+            if (turnFeatures[i] < 0 || turnFeatures[i] >= dSae) {
+                throw new IllegalArgumentException("conversation feature " + turnFeatures[i] + ", expected an id in [0, "
+                        + dSae + ")");
+            }
+            slotOf[turnFeatures[i]] = i;
+        }
+        this.reassembly = new Reassembly(catalog, dSae);
+        this.termSlot = new int[cats.size()][];
+        for (int c = 0; c < cats.size(); c++) {
+            termSlot[c] = heads[c] == null ? new int[0]
+                    : heads[c].features().stream().mapToInt(f -> slotOf[f.id()]).toArray();
+        }
+        IntFunction<String> cardLabels = labelOf;
+        this.labelOf = id -> {
+            for (Catalog.ConversationHead h : heads) {
+                if (h != null) {
+                    for (Catalog.ConversationFeature f : h.features()) {
+                        if (f.id() == id && f.label() != null && !f.label().isBlank()) {
+                            return f.label();
+                        }
+                    }
+                }
+            }
+            return cardLabels.apply(id);
+        };
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    /** Turns pooled at most: the catalog's window, or all turns given when there is no conversation section. */
+    public int window() {
+        return catalog.conversation() == null ? Integer.MAX_VALUE : catalog.conversation().window();
+    }
+
+    /** Most turns joined into one virtual segment (1 without a conversation section: each turn alone). */
+    public int maxParts() {
+        return catalog.conversation() == null ? 1 : catalog.conversation().parts();
+    }
+
+    /** The features whose turn values {@link #turn} keeps, ascending. */
+    public int[] turnFeatures() {
+        return turnFeatures.clone();
+    }
+
+    /** As {@link #turn(String, String, long, SparseCodes, int, int, int[], CategoryScorer.Scored, CategoryScorer.SpanLookup)} without spans. */
     public TurnFeatures turn(String eventId, String role, long timeMs, SparseCodes codes, int fromRow, int toRow,
                              int[] blockStarts, CategoryScorer.Scored scored) {
-        float[] best = new float[headFeatures.length];
-        if (headFeatures.length > 0) {
-            Pooling.Pooled p = new Pooling.Pooled(headFeatures.length);
+        return turn(eventId, role, timeMs, codes, fromRow, toRow, blockStarts, scored, null);
+    }
+
+    /**
+     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are: a
+     * feature's turn value is its largest segment mean, a segment shorter than the segment width being averaged
+     * over the width (a rolling mean over a fixed window);
+     * {@code scored} is the event scoring of the same rows, {@code spans} maps a token of the turn to its span
+     * (null: no spans).
+     */
+    public TurnFeatures turn(String eventId, String role, long timeMs, SparseCodes codes, int fromRow, int toRow,
+                             int[] blockStarts, CategoryScorer.Scored scored, CategoryScorer.SpanLookup spans) {
+        float[] best = new float[turnFeatures.length];
+        int[] bestToken = new int[turnFeatures.length];
+        if (turnFeatures.length > 0) {
+            Pooling.Pooled p = new Pooling.Pooled(turnFeatures.length);
+            int width = catalog.segmentation() == null ? 1 : catalog.segmentation().width();
             for (Segments.Segment seg : Segments.of(toRow - fromRow, blockStarts, catalog.segmentation())) {
                 Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
+                // a segment shorter than the width counts as if padded with silent tokens: the mean of a
+                // one-word message would otherwise be its one token's activation, and max-pooled across turns
+                // every "thanks" would look like a whole sentence about thanking
+                float scale = (float) seg.length() / Math.max(width, seg.length());
                 for (int s = 0; s < best.length; s++) {
-                    best[s] = Math.max(best[s], p.mean()[s]);
+                    float v = p.mean()[s] * scale;
+                    if (v > best[s]) {
+                        best[s] = v;
+                        bestToken[s] = seg.from() + p.argmax()[s];
+                    }
                 }
             }
         }
@@ -55,42 +157,121 @@ public final class ConversationScorer {
         }
         int[] ids = new int[n];
         float[] vals = new float[n];
+        List<Verdict.Span> where = spans == null ? null : new ArrayList<>(n);
         for (int s = 0, i = 0; s < best.length; s++) {
             if (best[s] > 0) {
-                ids[i] = headFeatures[s];
+                ids[i] = turnFeatures[s];
                 vals[i++] = best[s];
+                if (where != null) {
+                    where.add(spans.span(bestToken[s]));
+                }
             }
         }
+        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
         return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                scored.evidence());
+                scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
     }
 
-    /** The conversation verdict over {@code turns} (oldest first); {@code turnCount} counts every turn seen. */
+    /**
+     * What the heads read from the last {@link #window()} turns: per turn feature (slot order of
+     * {@link #turnFeatures()}) its maximum turn value and the turn holding it; per category the largest event
+     * score and the turn holding it (-1: no turn), and the joined logit {@code J} with the turns it joined
+     * (indices into the list given; null when no turn can be joined).
+     */
+    public record Pooled(int from, float[] value, int[] turnOf, double[] eventScore, int[] eventTurn,
+                         double[] joinedLogit, int[][] joinedTurns) {
+    }
+
+    /** Pools the last {@link #window()} of {@code turns} (oldest first). */
+    public Pooled pool(List<TurnFeatures> turns) {
+        int from = Math.max(0, turns.size() - window());
+        float[] value = new float[turnFeatures.length];
+        int[] turnOf = new int[turnFeatures.length];
+        Arrays.fill(turnOf, -1);
+        int nCats = catalog.categories().size();
+        double[] eventScore = new double[nCats];
+        int[] eventTurn = new int[nCats];
+        Arrays.fill(eventTurn, -1);
+        for (int t = from; t < turns.size(); t++) {
+            TurnFeatures tf = turns.get(t);
+            for (int i = 0; i < tf.features().length; i++) {
+                int f = tf.features()[i];
+                int s = f < slotOf.length ? slotOf[f] : -1;
+                if (s >= 0 && tf.values()[i] > value[s]) {
+                    value[s] = tf.values()[i];
+                    turnOf[s] = t;
+                }
+            }
+            for (int c = 0; c < nCats && c < tf.eventScores().length; c++) {
+                // >= : of equal scores the latest turn drives, as the baseline always did
+                if (eventTurn[c] < 0 || tf.eventScores()[c] >= eventScore[c]) {
+                    eventScore[c] = tf.eventScores()[c];
+                    eventTurn[c] = t;
+                }
+            }
+        }
+        double[] joined = new double[nCats];
+        int[][] joinedTurns = new int[nCats][];
+        for (int c = 0; c < nCats; c++) {
+            Reassembly.Joined j = heads[c] == null ? null : reassembly.join(c, turns, from, maxParts());
+            // a turn that cannot be joined (no segment terms kept) still counts alone, through its event score
+            double alone = eventTurn[c] < 0 ? Double.NEGATIVE_INFINITY : logit(eventScore[c]);
+            if (j != null && j.logit() >= alone) {
+                joined[c] = j.logit();
+                joinedTurns[c] = j.turns();
+            } else {
+                joined[c] = alone;
+                joinedTurns[c] = eventTurn[c] < 0 ? null : new int[] {eventTurn[c]};
+            }
+        }
+        return new Pooled(from, value, turnOf, eventScore, eventTurn, joined, joinedTurns);
+    }
+
+    /** The unrounded conversation score per category, in catalog order (calibration thresholds on these). */
+    public double[] rawScores(List<TurnFeatures> turns) {
+        return rawScores(pool(turns));
+    }
+
+    double[] rawScores(Pooled p) {
+        double[] out = new double[heads.length];
+        for (int c = 0; c < heads.length; c++) {
+            if (p.eventTurn()[c] < 0) {
+                out[c] = 0;
+            } else if (heads[c] == null) {
+                out[c] = p.eventScore()[c];
+            } else {
+                double z = heads[c].bias() + heads[c].eventWeight() * p.joinedLogit()[c];
+                List<Catalog.ConversationFeature> fs = heads[c].features();
+                for (int i = 0; i < fs.size(); i++) {
+                    z += fs.get(i).weight() * p.value()[termSlot[c][i]];
+                }
+                out[c] = Pooling.sigmoid(z);
+            }
+        }
+        return out;
+    }
+
+    /** The threshold a category's conversation score is flagged at: its head's, else the event threshold. */
+    public double threshold(int category) {
+        return heads[category] != null ? heads[category].threshold() : catalog.categories().get(category).threshold();
+    }
+
+    /** The verdict over {@code turns} (oldest first); {@code turnCount} counts every turn seen. */
     public ConversationVerdict score(String conversationId, int turnCount, List<TurnFeatures> turns,
                                      Verdict.PackRef pack) {
         List<Catalog.Category> cats = catalog.categories();
+        Pooled pooled = pool(turns);
+        double[] raw = rawScores(pooled);
         List<ConversationVerdict.Category> out = new ArrayList<>(cats.size());
         List<ConversationVerdict.Evidence> evidence = new ArrayList<>();
         Catalog.Severity top = null;
         for (int c = 0; c < cats.size(); c++) {
             Catalog.Category cat = cats.get(c);
-            double best = 0;
-            TurnFeatures driver = null;
-            for (TurnFeatures t : turns) {
-                if (c < t.eventScores().length && t.eventScores()[c] >= best) {
-                    best = t.eventScores()[c];
-                    driver = t;
-                }
-            }
-            boolean flagged = driver != null && best >= cat.threshold();
-            out.add(new ConversationVerdict.Category(cat.name(), Math.round(best * 1e4) / 1e4, cat.threshold(), flagged));
+            double threshold = threshold(c);
+            boolean flagged = pooled.eventTurn()[c] >= 0 && raw[c] >= threshold;
+            out.add(new ConversationVerdict.Category(cat.name(), Math.round(raw[c] * 1e4) / 1e4, threshold, flagged));
             if (flagged) {
-                for (Verdict.Evidence e : driver.evidence() == null ? List.<Verdict.Evidence>of() : driver.evidence()) {
-                    if (e.category().equals(cat.name())) {
-                        evidence.add(new ConversationVerdict.Evidence(driver.eventId(), e.category(), e.feature(),
-                                e.label(), e.activation(), e.span()));
-                    }
-                }
+                evidence.addAll(evidence(c, turns, pooled));
                 if (top == null || cat.severity().atLeast(top)) {
                     top = cat.severity();
                 }
@@ -99,5 +280,94 @@ public final class ConversationScorer {
         String last = turns.isEmpty() ? null : turns.get(turns.size() - 1).eventId();
         return new ConversationVerdict(conversationId, turnCount, last, top != null,
                 top == null ? Verdict.NO_SEVERITY : top.name(), out, evidence, pack);
+    }
+
+    /**
+     * Why category {@code c} flagged: the head features that pushed the score up most, each in the turn where
+     * it was strongest; then the event evidence of the turn with the largest event score (all of it for the
+     * baseline).
+     */
+    private List<ConversationVerdict.Evidence> evidence(int c, List<TurnFeatures> turns, Pooled p) {
+        String name = catalog.categories().get(c).name();
+        List<ConversationVerdict.Evidence> out = new ArrayList<>();
+        if (heads[c] != null) {
+            record Term(Catalog.ConversationFeature f, int slot, double contribution) {
+            }
+            List<Term> terms = new ArrayList<>();
+            List<Catalog.ConversationFeature> fs = heads[c].features();
+            for (int i = 0; i < fs.size(); i++) {
+                double contribution = fs.get(i).weight() * p.value()[termSlot[c][i]];
+                if (contribution > 0 && p.turnOf()[termSlot[c][i]] >= 0) {
+                    terms.add(new Term(fs.get(i), termSlot[c][i], contribution));
+                }
+            }
+            terms.sort(Comparator.comparingDouble(Term::contribution).reversed());
+            for (Term t : terms.subList(0, Math.min(EVIDENCE_PER_CATEGORY, terms.size()))) {
+                TurnFeatures turn = turns.get(p.turnOf()[t.slot()]);
+                int i = Arrays.binarySearch(turn.features(), t.f().id());
+                out.add(new ConversationVerdict.Evidence(turn.eventId(), name, t.f().id(), labelOf.apply(t.f().id()),
+                        Math.round(p.value()[t.slot()] * 1e4) / 1e4, i >= 0 ? turn.span(i) : null));
+            }
+        }
+        if (heads[c] != null && out.size() < EVIDENCE_PER_CATEGORY && p.joinedTurns()[c] != null) {
+            out.addAll(joinedEvidence(c, turns, p.joinedTurns()[c], EVIDENCE_PER_CATEGORY - out.size()));
+        }
+        // the baseline names all of the driving turn's evidence; a head only fills up to its evidence count
+        int limit = heads[c] == null ? Integer.MAX_VALUE : EVIDENCE_PER_CATEGORY;
+        TurnFeatures driver = turns.get(p.eventTurn()[c]);
+        if (driver.evidence() != null) {
+            for (Verdict.Evidence e : driver.evidence()) {
+                if (e.category().equals(name) && out.size() < limit) {
+                    out.add(new ConversationVerdict.Evidence(driver.eventId(), e.category(), e.feature(), e.label(),
+                            e.activation(), e.span()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The event-head terms that pushed the joined segment up most, each in the joined turn where its value was
+     * largest, with the span of that turn's best segment.
+     */
+    private List<ConversationVerdict.Evidence> joinedEvidence(int c, List<TurnFeatures> turns, int[] joined, int n) {
+        Catalog.Category cat = catalog.categories().get(c);
+        record Term(int feature, int turn, float value, double contribution) {
+        }
+        List<Term> terms = new ArrayList<>();
+        for (int i = 0; i < cat.features().size(); i++) {
+            Catalog.Feature f = cat.features().get(i);
+            int bestTurn = -1;
+            float best = 0;
+            for (int t : joined) {
+                if (Reassembly.hasSegment(turns.get(t), c) && turns.get(t).segmentTerms()[c][i] > best) {
+                    best = turns.get(t).segmentTerms()[c][i];
+                    bestTurn = t;
+                }
+            }
+            if (bestTurn >= 0 && f.weight() * best > 0) {
+                terms.add(new Term(f.id(), bestTurn, best, f.weight() * best));
+            }
+        }
+        terms.sort(Comparator.comparingDouble(Term::contribution).reversed());
+        List<ConversationVerdict.Evidence> out = new ArrayList<>();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (Term t : terms) {
+            if (out.size() == n) {
+                break;
+            }
+            if (seen.add(t.feature())) {
+                TurnFeatures turn = turns.get(t.turn());
+                out.add(new ConversationVerdict.Evidence(turn.eventId(), cat.name(), t.feature(), labelOf.apply(t.feature()),
+                        Math.round(t.value() * 1e4) / 1e4, turn.segmentSpan(c)));
+            }
+        }
+        return out;
+    }
+
+    /** The logit of an event score, clamped to {@code [SCORE_CLAMP, 1 - SCORE_CLAMP]}. */
+    public static double logit(double score) {
+        double p = Math.min(1 - SCORE_CLAMP, Math.max(SCORE_CLAMP, score));
+        return Math.log(p / (1 - p));
     }
 }

@@ -10,14 +10,86 @@ import java.util.List;
  * {@code sigmoid(bias + sum(weight * feature pooled over the segment))}, its text score the maximum over
  * segments, flagged at {@code score >= threshold}. A catalog without {@code segmentation} (packs before
  * 0.3) pools over the whole text, as one segment.
+ *
+ * <p>The optional {@code conversation} section holds the conversation heads ({@link Conversation}); a catalog
+ * without it scores a conversation as the maximum of its turns' event scores at the event thresholds.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Catalog(Segmentation segmentation, List<Category> categories) {
+public record Catalog(Segmentation segmentation, List<Category> categories, Conversation conversation) {
 
     /** A catalog that pools over whole texts. */
     public Catalog(List<Category> categories) {
-        this(null, categories);
+        this(null, categories, null);
+    }
+
+    /** A catalog without conversation heads. */
+    public Catalog(Segmentation segmentation, List<Category> categories) {
+        this(segmentation, categories, null);
+    }
+
+    /** The same catalog with other event categories (threshold overrides); the conversation section stays. */
+    public Catalog withCategories(List<Category> replaced) {
+        return new Catalog(segmentation, replaced, conversation);
+    }
+
+    /** The same catalog with another conversation section (null: none). */
+    public Catalog withConversation(Conversation replaced) {
+        return new Catalog(segmentation, categories, replaced);
+    }
+
+    /**
+     * Conversation heads, scored over the last {@code window} turns of a conversation so that harm split
+     * across turns adds up. {@code J} is the category's event head applied across turns: the largest logit over
+     * sets of at most {@code maxParts} of the window's turns, each set scored as one segment made of the turns'
+     * best segments (a set of one turn is the turn's own event logit). Per category:
+     * {@code sigmoid(bias + eventWeight * J + sum(weight * X_f))}, {@code X_f} being the maximum over the window
+     * of feature f's turn value (the largest segment mean, short segments averaged over the width); flagged at
+     * {@code score >= threshold}. A category without a head here keeps the baseline (max of the turns' event
+     * scores at the event threshold).
+     *
+     * @param maxParts most turns joined into one virtual segment (null: {@link #DEFAULT_MAX_PARTS})
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Conversation(int window, Integer maxParts, List<ConversationHead> categories) {
+        public static final int DEFAULT_MAX_PARTS = 2;
+
+        public Conversation {
+            if (window < 1) {
+                throw new IllegalArgumentException("conversation window needs at least 1 turn, got " + window);
+            }
+            if (maxParts != null && maxParts < 1) {
+                throw new IllegalArgumentException("conversation maxParts needs at least 1, got " + maxParts);
+            }
+        }
+
+        public int parts() {
+            return maxParts == null ? DEFAULT_MAX_PARTS : maxParts;
+        }
+
+        /** The head of a category, or null when the category has none. */
+        public ConversationHead head(String category) {
+            if (categories == null) {
+                return null;
+            }
+            return categories.stream().filter(h -> h.name().equals(category)).findFirst().orElse(null);
+        }
+    }
+
+    /** One category's conversation head: features are turn values max-pooled across the window. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConversationHead(String name, double bias, double eventWeight, double threshold,
+                                   List<ConversationFeature> features, ThresholdChoice thresholdChoice) {
+    }
+
+    /**
+     * One term of a conversation head. {@code benignTurnRate}: share of benign calibration turns it fires in.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConversationFeature(int id, double weight, String label, Double benignTurnRate) {
     }
 
     /**

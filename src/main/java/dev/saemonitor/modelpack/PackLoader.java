@@ -140,7 +140,30 @@ public final class PackLoader {
                 }
             }
         }
+        checkConversation(file, c, names, dSae);
         return c;
+    }
+
+    private static void checkConversation(Path file, Catalog c, Set<String> names, int dSae) {
+        if (c.conversation() == null || c.conversation().categories() == null) {
+            return;
+        }
+        for (Catalog.ConversationHead h : c.conversation().categories()) {
+            if (h.name() == null || !names.contains(h.name())) {
+                throw PackException.of(file, "conversation head '" + h.name() + "': expected one of the categories " + names);
+            }
+            if (!(h.threshold() > 0 && h.threshold() < 1) || h.features() == null || !Double.isFinite(h.bias())
+                    || !Double.isFinite(h.eventWeight())) {
+                throw PackException.of(file, "conversation head '" + h.name() + "' needs features, finite bias and "
+                        + "eventWeight and 0 < threshold < 1");
+            }
+            for (Catalog.ConversationFeature f : h.features()) {
+                if (f.id() < 0 || f.id() >= dSae || !Double.isFinite(f.weight())) {
+                    throw PackException.of(file, "conversation head '" + h.name() + "' feature " + f.id()
+                            + ": expected 0 <= id < d_sae (" + dSae + ") and a finite weight");
+                }
+            }
+        }
     }
 
     private static Map<Integer, FeatureCard> readFeatureCards(Path file, int dSae) {

@@ -127,7 +127,8 @@ public final class CategoryScorer {
                 fired(codes, fromRow, toRow), raw);
     }
 
-    private static double logit(Catalog.Category c, int[] slots, Pooling.Pooled p) {
+    /** A segment's logit under category {@code c}'s head; {@code slots[i]} is term i's slot in {@code p}. */
+    public static double logit(Catalog.Category c, int[] slots, Pooling.Pooled p) {
         double z = c.bias();
         List<Catalog.Feature> fs = c.features();
         for (int i = 0; i < slots.length; i++) {

@@ -38,7 +38,7 @@ public final class SafetyScorer implements AutoCloseable {
         this.reader = reader;
         this.encoder = encoder;
         this.scorer = new CategoryScorer(pack);
-        this.conversations = new ConversationScorer(pack.catalog(), pack.sae().config().dSae());
+        this.conversations = new ConversationScorer(pack.catalog(), pack.sae().config().dSae(), pack::labelOf);
         this.settings = settings;
         this.provider = provider;
         this.packRef = new Verdict.PackRef(pack.name(), pack.version(), pack.sha256());
@@ -191,7 +191,7 @@ public final class SafetyScorer implements AutoCloseable {
             int[] blocks = tokenized[i] == null ? null : Segments.blockStarts(r.text(), tokenized[i].charStart());
             CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
             TurnFeatures turn = conversations.turn(r.eventId(), r.role(), System.currentTimeMillis(), codes,
-                    firstRow[i], firstRow[i + 1], blocks, s);
+                    firstRow[i], firstRow[i + 1], blocks, s, spans);
             out.add(new Verdict(r.eventId(), r.conversationId(), r.tenant(), r.role(), s.flagged(), s.severity(),
                     s.categories(), s.evidence(), packRef, acts[i].windows(), acts[i].tokens(), 0, s.firedFeatures(), turn));
         }

@@ -125,7 +125,7 @@ public class ScoringService {
             }
         }
         return new ModelPack(p.dir(), p.manifest(), p.sha256(), p.readerOnnx(), p.tokenizer(), p.sae(),
-                new Catalog(p.catalog().segmentation(), cats), p.featureLabels(), p.featureCards());
+                p.catalog().withCategories(cats), p.featureLabels(), p.featureCards());
     }
 
     /** Completes when the pack is loaded; fails if it was refused (start-up then fails too). */

@@ -93,7 +93,7 @@ class TrainingPipelineTest {
         assertThat(before).isNotNull();
 
         assertThat(run("calibrate", "--pack", pack.toString(), "--readers-dir", readers, "--data", calFile.toString(),
-                "--top-n", "8", "--benign-corpus", corpusFile.toString(), "--benign-docs", "8")).isZero();
+                "--top-n", "8", "--benign-corpus", corpusFile.toString(), "--benign-docs", "8", "--no-conversations")).isZero();
         ModelPack loaded = PackLoader.load(pack, TestPacks.readersDir());
         assertThat(loaded.catalog().categories()).extracting(Catalog.Category::name)
                 .containsExactlyInAnyOrderElementsOf(TestPacks.CATEGORIES);

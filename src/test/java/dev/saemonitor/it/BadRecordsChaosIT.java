@@ -3,6 +3,9 @@ package dev.saemonitor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.saemonitor.config.Topics;
+import dev.saemonitor.ingest.DeadLetterReason;
+import dev.saemonitor.testing.BadRecords;
+import dev.saemonitor.testing.BadRecords.BadRecord;
 import dev.saemonitor.publish.DeadLetterPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Every kind of bad record in {@link BadRecordKinds}, each followed on its partition by a good event that
+ * Every kind of bad record in {@link BadRecords} (the table the pipeline and parser tests use too), plus a
+ * tombstone, each followed on its partition by a good event that
  * must get its verdict, while readiness stays up the whole time. Each bad record reaches the dead-letter
  * topic once, with the expected reason; the canary it carries in every field shows up nowhere the
  * service writes: its logs, its metrics, the verdicts, the dead-letter headers it adds, its HTTP errors.
@@ -29,7 +33,33 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadRecordsChaosIT {
     private static final Duration NEXT_VERDICT = Duration.ofSeconds(30);
-    private static final List<BadRecordKinds.Kind> KINDS = BadRecordKinds.all();
+    private static final String CANARY = BadRecords.CANARY;
+    /** Header every bad record carries, so headers are canaried too (the DLQ copies original headers as they are). */
+    private static final String CANARY_HEADER = "x-chaos-canary";
+    private static final List<Kind> KINDS = kinds();
+
+    /**
+     * One bad record as the chaos suite sends it: the shared table's value and headers, plus a key and a header
+     * holding the canary, except for the record sized to the producer's 1 MiB limit, which fits only bare.
+     */
+    record Kind(String name, String key, byte[] value, Map<String, String> headers, String reason, boolean jsonBody) {
+    }
+
+    private static List<Kind> kinds() {
+        List<Kind> out = new ArrayList<>();
+        out.add(new Kind("tombstone", "conv-" + CANARY, null, Map.of(CANARY_HEADER, CANARY),
+                DeadLetterReason.MISSING_TEXT.label(), false));
+        for (BadRecord b : BadRecords.all()) {
+            Map<String, String> headers = new LinkedHashMap<>(b.headers());
+            String key = null;
+            if (!b.needsBareRecord()) {
+                headers.put(CANARY_HEADER, CANARY);
+                key = "conv-" + CANARY + "-" + b.kind();
+            }
+            out.add(new Kind(b.kind(), key, b.value(), headers, b.reason(), b.value().length > 0 && !b.needsKafkaHeaders()));
+        }
+        return out;
+    }
 
     static ChaosStage stage;
     static ServiceNode node;
@@ -66,7 +96,7 @@ class BadRecordsChaosIT {
         List<String> wrong = new ArrayList<>();
         try (ReadinessWatch ready = new ReadinessWatch(node)) {
             for (int i = 0; i < KINDS.size(); i++) {
-                BadRecordKinds.Kind k = KINDS.get(i);
+                Kind k = KINDS.get(i);
                 RecordMetadata bad = feed.send(k.key(), k.value(), k.headers());
                 sentAt.put(k.name(), bad);
                 String goodId = "after-bad-" + i;
@@ -90,14 +120,14 @@ class BadRecordsChaosIT {
         }
         List<ConsumerRecord<String, byte[]>> letters = awaitDeadLetters(sentAt.size());
         for (var sent : sentAt.entrySet()) {
-            BadRecordKinds.Kind k = KINDS.stream().filter(x -> x.name().equals(sent.getKey())).findFirst().orElseThrow();
+            Kind k = KINDS.stream().filter(x -> x.name().equals(sent.getKey())).findFirst().orElseThrow();
             RecordMetadata at = sent.getValue();
             List<ConsumerRecord<String, byte[]>> mine = letters.stream().filter(r -> at.partition() == intHeader(r,
                     DeadLetterPublisher.PARTITION) && at.offset() == intHeader(r, DeadLetterPublisher.OFFSET)).toList();
             String reason = mine.isEmpty() ? "(none)" : header(mine.get(0), DeadLetterPublisher.REASON);
             if (mine.size() != 1 || !k.reason().equals(reason)) {
                 wrong.add(k.name() + ": " + mine.size() + " dead letters, reason " + reason + ", expected " + k.reason());
-            } else if (k.value() != null && k.value().length <= BadRecordKinds.MAX_EVENT_BYTES
+            } else if (k.value() != null && k.value().length <= BadRecords.MAX_EVENT_BYTES
                     && !java.util.Arrays.equals(k.value(), mine.get(0).value())) {
                 wrong.add(k.name() + ": the dead letter does not hold the original bytes");
             }
@@ -124,14 +154,14 @@ class BadRecordsChaosIT {
     void theScoringApiRejectsEveryBadBodyWithoutEchoingItOrCountingItAsADeadLetter() throws Exception {
         double before = scrapeSum(node.metrics(), "sae_monitor_dlq_total");
         List<String> wrong = new ArrayList<>();
-        for (BadRecordKinds.Kind k : KINDS) {
+        for (Kind k : KINDS) {
             if (!k.jsonBody()) {
                 continue;
             }
             var resp = node.score(k.value(), k.headers().getOrDefault("content-type", "application/json"));
             if (resp.statusCode() < 400 || resp.statusCode() >= 500) {
                 wrong.add(k.name() + ": HTTP " + resp.statusCode());
-            } else if (resp.body().contains(BadRecordKinds.CANARY)) {
+            } else if (resp.body().contains(CANARY)) {
                 wrong.add(k.name() + ": the " + resp.statusCode() + " body echoes a received value");
             }
         }
@@ -143,7 +173,7 @@ class BadRecordsChaosIT {
     @Test
     @Order(3)
     void theCanaryIsNowhereTheServiceWrites() throws Exception {
-        String canary = BadRecordKinds.CANARY;
+        String canary = CANARY;
         assertThat(node.log()).as("service stdout/stderr").doesNotContain(canary);
         assertThat(node.metrics()).as("/q/metrics").doesNotContain(canary);
         for (ConsumerRecord<String, byte[]> v : verdicts.records()) {
