@@ -37,8 +37,7 @@ read -r pa ma < <(start A "$out/streams-a"); pids+=($pa)
 ready $ma
 "$J" -cp "$cp" scripts/conversations/TurnLoad.java "$boot" $N $T | tee "$out/load.log"
 t0=$(date +%s)
-until [ "$(metric $ma sae_monitor_conversations_tracked)" = "$N.0" ] && \
-      [ "$(metric $ma sae_monitor_conversation_verdicts_total | head -1)" != "" ]; do
+until [ "$(metric $ma sae_monitor_conversations_tracked)" = "$N.0" ]; do
   sleep 2; [ $(( $(date +%s) - t0 )) -gt 900 ] && { echo "A never tracked $N conversations"; exit 1; }
 done
 # every turn processed: verdicts flagged + clear = N x T
