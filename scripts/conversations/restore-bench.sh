@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Restore time of conversation state after a restart, for CONVERSATIONS conversations of TURNS turns.
-# usage: scripts/conversations/restore-bench.sh [NAME]   (env: CONVERSATIONS=100000 TURNS=4 STORE=persistent|in-memory)
+# usage: scripts/conversations/restore-bench.sh [NAME]   (env: CONVERSATIONS=100000 TURNS=4 STORE=persistent|in-memory
+#        JAR=target/quarkus-app/quarkus-run.jar)
 # Runs a fresh broker (the jar's `broker` verb) and replica A, writes the turn records straight to safety.turns
 # (TurnLoad.java: no scoring, so 100k conversations load in about a minute), waits until A tracks them all, then:
 #   1. SIGKILL A, restart it on the same state directory (same slot: local store + changelog tail);
@@ -12,9 +13,10 @@ cd "$(dirname "$0")/../.."
 name=${1:-restore}
 N=${CONVERSATIONS:-100000}; T=${TURNS:-4}; STORE=${STORE:-persistent}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-jar=target/quarkus-app/quarkus-run.jar
+jar=${JAR:-target/quarkus-app/quarkus-run.jar}   # JAR=/tmp/copy/quarkus-run.jar while a build may rewrite target/
+lib=$(dirname "$jar")/lib/main
 out=target/conversations/$name; rm -rf "$out"; mkdir -p "$out"
-cp=$(ls target/quarkus-app/lib/main/org.apache.kafka.kafka-clients-*.jar):$(ls target/quarkus-app/lib/main/org.slf4j.slf4j-api-*.jar):$(ls target/quarkus-app/lib/main/at.yawk.lz4.lz4-java-*.jar)
+cp=$(ls "$lib"/org.apache.kafka.kafka-clients-*.jar):$(ls "$lib"/org.slf4j.slf4j-api-*.jar):$(ls "$lib"/at.yawk.lz4.lz4-java-*.jar)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -35,8 +37,7 @@ read -r pa ma < <(start A "$out/streams-a"); pids+=($pa)
 ready $ma
 "$J" -cp "$cp" scripts/conversations/TurnLoad.java "$boot" $N $T | tee "$out/load.log"
 t0=$(date +%s)
-until [ "$(metric $ma sae_monitor_conversations_tracked)" = "$N.0" ] && \
-      [ "$(metric $ma sae_monitor_conversation_verdicts_total | head -1)" != "" ]; do
+until [ "$(metric $ma sae_monitor_conversations_tracked)" = "$N.0" ]; do
   sleep 2; [ $(( $(date +%s) - t0 )) -gt 900 ] && { echo "A never tracked $N conversations"; exit 1; }
 done
 # every turn processed: verdicts flagged + clear = N x T

@@ -39,6 +39,7 @@ class ConversationStateIT {
     static final Path PACK = Path.of("model-packs/default");
     static final int MAX_TURNS = 16;
     static final int LONG_TURNS = 10_000;
+    static final int SPLIT_CONVERSATIONS = 12;
     static final String CHANGELOG = "sae-safety-monitor-conversations-conversation-state-changelog";
 
     static ChaosStage stage;
@@ -48,6 +49,9 @@ class ConversationStateIT {
     static AlertmanagerStub alertmanager;
     static ServiceNode node;
     static Map<String, String> samples = new HashMap<>();
+    /** The pack the replicas run: the default pack, or a copy of it with a calibrated conversation head. */
+    static Path pack = PACK.toAbsolutePath();
+    static String headNote = "the default pack's conversation head";
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,15 +70,45 @@ class ConversationStateIT {
                 // the sample traffic holds malformed records on purpose (they go to the dead-letter topic)
             }
         }
+        if (!hasHead(PACK)) {
+            pack = withHead(stage.dir.resolve("pack-with-head"));
+            headNote = "a head calibrated on 120 seed train conversations";
+        }
         node = replica("monitor-a", List.of());
         node.awaitReady(Duration.ofMinutes(3));
+    }
+
+    /** A copy of the default pack with a conversation head fitted by the jar's own {@code calibrate --conversations-only}. */
+    static Path withHead(Path dir) throws Exception {
+        try (var files = Files.walk(PACK)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = dir.resolve(PACK.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        List<String> lines = Files.readAllLines(Path.of("data/seed/conversations_train.jsonl"));
+        Path train = stage.dir.resolve("conversations_train_120.jsonl");
+        Files.write(train, lines.subList(0, Math.min(120, lines.size())));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", ServiceNode.JAR.toString(), "calibrate", "--pack", dir.toString(),
+                "--conversations-only", "--conversations", train.toString(), "--threads", "2")
+                .redirectErrorStream(true).redirectOutput(stage.dir.resolve("calibrate.log").toFile()).start();
+        if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("calibrate --conversations-only failed, see " + stage.dir.resolve("calibrate.log"));
+        }
+        return dir.toAbsolutePath();
     }
 
     static ServiceNode replica(String name, List<String> extra) throws IOException {
         List<String> props = new java.util.ArrayList<>(List.of("monitor.alertmanager.url=" + alertmanager.url(),
                 "monitor.alertmanager.min-severity=warning", "monitor.conversations.max-turns=" + MAX_TURNS));
         props.addAll(extra);
-        return ServiceNode.start(name, stage.dir, stage.broker.bootstrapServers(), PACK.toAbsolutePath(), props);
+        return ServiceNode.start(name, stage.dir, stage.broker.bootstrapServers(), pack, props);
     }
 
     @AfterAll
@@ -156,12 +190,25 @@ class ConversationStateIT {
                 .collect(Collectors.groupingBy(a -> a.at("/labels/category").asText()));
         assertThat(byCategory).containsKey("dangerous_content");
         byCategory.forEach((cat, pushed) -> assertThat(pushed).as("pushes for flagged-1 / %s", cat).hasSize(1));
-        JsonNode page = byCategory.get("dangerous_content").get(0);
-        assertThat(page.at("/labels/level").asText()).isEqualTo("conversation");
-        assertThat(page.at("/annotations/turn").asText()).isEqualTo("1");
-        assertThat(page.at("/annotations/event_id").asText()).isEqualTo("flagged-1-0");
+        // the page names the turn at which the conversation first flagged the category (with a conversation head,
+        // whose threshold is its own, that need not be the first flagged event)
+        byCategory.forEach((cat, pushed) -> {
+            JsonNode first = verdictsOf("flagged-1").stream().filter(v -> flaggedIn(v, cat)).findFirst().orElseThrow();
+            assertThat(pushed.get(0).at("/labels/level").asText()).isEqualTo("conversation");
+            assertThat(pushed.get(0).at("/annotations/turn").asText()).as("turn that raised %s", cat).isEqualTo(first.get("turns").asText());
+            assertThat(pushed.get(0).at("/annotations/event_id").asText()).isEqualTo(first.get("lastEventId").asText());
+        });
         assertThat(alertmanager.alerts()).as("no per-event page for a tracked conversation")
                 .noneMatch(a -> a.at("/annotations/conversation_id").asText().equals("flagged-1") && a.at("/labels/level").isMissingNode());
+    }
+
+    static boolean flaggedIn(JsonNode verdict, String category) {
+        for (JsonNode c : verdict.get("categories")) {
+            if (c.get("name").asText().equals(category) && c.get("flagged").asBoolean()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static List<JsonNode> pages(String conversation) {
@@ -169,24 +216,53 @@ class ConversationStateIT {
     }
 
     /**
-     * Needs the conversation head (features pooled across turns, the pack's {@code conversation:} catalog section):
-     * with the baseline (max of the turns' own scores) a conversation cannot flag unless one of its turns does.
+     * Split-turn conversations of the seed dev set (harm cut into 2-3 turns among benign ones) through the service:
+     * at least one is flagged at the conversation level while none of its turns is flagged as an event. Needs the
+     * conversation head (turn features pooled across turns, the catalog's {@code conversation:} section): with the
+     * baseline (max of the turns' own scores) a conversation cannot flag unless one of its turns does. When the
+     * default pack has no head yet, {@link #start} calibrates one into the scenario's copy of it.
      */
     @Test
     @Order(3)
     void splitTurnConversationFlaggedWhileNoTurnAloneIs() throws IOException {
-        Assumptions.assumeTrue(Files.readString(PACK.resolve("catalog.yaml")).lines().anyMatch(l -> l.startsWith("conversation:")),
-                "the default pack has no conversation head yet");
-        String[] parts = {"demo-022", "demo-040", "demo-031"};
-        for (int i = 0; i < parts.length; i++) {
-            turn("split-1", "split-1-" + i, "prompt", parts[i]);
+        List<JsonNode> split = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("data/seed/conversations_dev.jsonl"))) {
+            JsonNode c = JSON.readTree(line);
+            if ("split".equals(c.path("kind").asText()) && split.size() < SPLIT_CONVERSATIONS) {
+                split.add(c);
+            }
         }
-        JsonNode last = awaitTurn("split-1", parts.length, Duration.ofSeconds(60));
-        events.awaitUntil("event verdicts of split-1", Duration.ofSeconds(30),
-                got -> got.stream().filter(r -> "split-1".equals(r.key())).count() >= parts.length);
-        assertThat(events.records().stream().filter(r -> "split-1".equals(r.key())).map(ConversationStateIT::json))
-                .as("no turn flagged alone").allMatch(v -> !v.get("flagged").asBoolean());
-        assertThat(last.get("flagged").asBoolean()).as("conversation flagged: %s", last).isTrue();
+        for (JsonNode c : split) {
+            String id = "split-" + c.get("conversationId").asText();
+            int i = 0;
+            for (JsonNode t : c.get("turns")) {
+                ObjectNode e = JSON.createObjectNode().put("id", id + "-" + i++).put("conversationId", id)
+                        .put("role", t.get("role").asText()).put("text", t.get("text").asText());
+                feed.send(id, e.toString().getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        }
+        int caught = 0, caughtOnlyAsConversation = 0;
+        for (JsonNode c : split) {
+            String id = "split-" + c.get("conversationId").asText();
+            int turns = c.get("turns").size();
+            JsonNode last = awaitTurn(id, turns, Duration.ofSeconds(90));
+            events.awaitUntil("event verdicts of " + id, Duration.ofSeconds(30),
+                    got -> got.stream().filter(r -> id.equals(r.key())).count() >= turns);
+            boolean anyTurn = events.records().stream().filter(r -> id.equals(r.key())).map(ConversationStateIT::json)
+                    .anyMatch(v -> v.get("flagged").asBoolean());
+            boolean conversation = verdictsOf(id).stream().anyMatch(v -> v.get("flagged").asBoolean());
+            caught += conversation ? 1 : 0;
+            caughtOnlyAsConversation += conversation && !anyTurn ? 1 : 0;
+            assertThat(last.get("turns").asInt()).isEqualTo(turns);
+        }
+        stage.report("conversations: %d split-turn seed conversations (%s): %d flagged at the conversation level, "
+                + "%d of them with no turn flagged alone", split.size(), headNote, caught, caughtOnlyAsConversation);
+        Assumptions.assumeTrue(hasHead(pack), "the pack has no conversation head: the baseline cannot flag split harm");
+        assertThat(caughtOnlyAsConversation).as("split conversations flagged only at the conversation level").isPositive();
+    }
+
+    static boolean hasHead(Path pack) throws IOException {
+        return Files.readString(pack.resolve("catalog.yaml")).lines().anyMatch(l -> l.startsWith("conversation:"));
     }
 
     @Test

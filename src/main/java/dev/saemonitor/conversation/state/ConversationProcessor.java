@@ -63,7 +63,7 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         }
         Bytes key = key(record.key());
         byte[] old = store.get(key);
-        ConversationState state = old == null ? ConversationState.empty(in.tenant()) : StateCodec.decode(old);
+        ConversationState state = old == null ? ConversationState.empty(in.tenant()) : decodeOrEmpty(record.key(), old, in.tenant());
         TurnFeatures turn = in.turn();
         if (state.holds(turn.eventId())) {
             hooks.metrics().repeatedTurn();
@@ -94,6 +94,19 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         forward(record, v);
         hooks.metrics().conversationVerdict(v.flagged());
         hooks.page(v, next.tenant(), raised, next.turnCount(), turn.eventId());
+    }
+
+    /**
+     * A stored value this version cannot read (written by an incompatible build) starts the conversation afresh
+     * rather than failing the task, which would fail again on the same record for ever.
+     */
+    private static ConversationState decodeOrEmpty(String conversationId, byte[] value, String tenant) {
+        try {
+            return StateCodec.decode(value);
+        } catch (RuntimeException e) {
+            LOG.warnf("conversation %s: stored state unreadable (%s), starting it afresh", conversationId, e.getClass().getSimpleName());
+            return ConversationState.empty(tenant);
+        }
     }
 
     private static List<String> raisedAt(ConversationState s, String eventId) {

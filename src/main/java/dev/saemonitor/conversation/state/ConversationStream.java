@@ -62,6 +62,11 @@ public class ConversationStream {
             return;
         }
         SafetyScorer scorer = scoring.ready().join();
+        int window = scorer.conversationScorer().window();
+        if (window != Integer.MAX_VALUE && c.maxTurns() < window) {
+            LOG.warnf("monitor.conversations.max-turns=%d is below the pack's conversation window of %d turns: the head "
+                    + "sees only the last %d", c.maxTurns(), window, c.maxTurns());
+        }
         ConversationTopology.Hooks hooks = new ConversationTopology.Hooks(
                 (id, s) -> scorer.conversationScorer().score(id, s.turnCount(), s.turns(), scorer.packRef()),
                 (v, tenant, raised, turn, eventId) -> alerts.pushConversation(v, tenant, raised, turn, eventId, scoring::severityOf),
