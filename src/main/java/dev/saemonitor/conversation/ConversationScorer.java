@@ -167,6 +167,11 @@ public final class ConversationScorer {
                 }
             }
         }
+        if (catalog.conversation() == null) {
+            // the baseline reads event scores only: no segment terms to keep (nor to pay for on every event)
+            return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
+                    scored.evidence(), where, null, null, null);
+        }
         Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
         return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
                 scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
