@@ -16,8 +16,9 @@ usage: make-conversations.py [SEED_DIR] (default data/seed)"""
 import json, os, random, re, sys, zlib
 
 SEED_DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "data", "seed")
-# per split: most split-turn conversations per category, benign conversations, seed
-PLAN = {"train": (125, 500, 41), "dev": (10**6, 400, 43)}
+VARIANTS = int(os.environ.get("VARIANTS", "1"))
+# per split: most positives per category, splits of each positive, benign conversations, seed
+PLAN = {"train": (125, VARIANTS, 500 * VARIANTS, 41), "dev": (10**6, 1, 400, 43)}
 SHORT_SHARE = 0.35
 CLAUSE = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|so|then|because|while)\s)")
 
@@ -60,8 +61,20 @@ def filler(benign, short, rnd):
     return rnd.choice(short) if rnd.random() < SHORT_SHARE else rnd.choice(benign)
 
 
+def split_conversation(r, parts, benign, short, rnd):
+    n = rnd.randint(max(3, len(parts)), 5)
+    gap = 2 if 1 + (len(parts) - 1) * 2 <= n and rnd.random() < 0.5 else 1
+    start = rnd.randint(0, n - (1 + (len(parts) - 1) * gap))
+    at = [start + i * gap for i in range(len(parts))]
+    texts = [filler(benign, short, rnd) for _ in range(n)]
+    for a, p in zip(at, parts):
+        texts[a] = p
+    return {"turns": [{"role": ro, "text": t} for ro, t in zip(roles(n), texts)],
+            "labels": sorted(set(r["labels"])), "kind": "split", "harmTurns": at}
+
+
 def build(split):
-    per_cat, n_benign, seed = PLAN[split]
+    per_cat, variants, n_benign, seed = PLAN[split]
     rnd = random.Random(seed)
     rows = read(os.path.join(SEED_DIR, split + ".jsonl"))
     short_all = [r["text"] for r in read(os.path.join(SEED_DIR, "short_" + split + ".jsonl"))]
@@ -75,20 +88,12 @@ def build(split):
         cat = r["labels"][0]
         if taken.get(cat, 0) >= per_cat:
             continue
-        parts = parts_of(r["text"], rnd)
-        if parts is None:
+        if len(sentences(r["text"])) < 2:
             continue
         taken[cat] = taken.get(cat, 0) + 1
         benign, short = benigns[pool(r["text"])], shorts[pool(r["text"])]
-        n = rnd.randint(max(3, len(parts)), 5)
-        gap = 2 if 1 + (len(parts) - 1) * 2 <= n and rnd.random() < 0.5 else 1
-        start = rnd.randint(0, n - (1 + (len(parts) - 1) * gap))
-        at = [start + i * gap for i in range(len(parts))]
-        texts = [filler(benign, short, rnd) for _ in range(n)]
-        for a, p in zip(at, parts):
-            texts[a] = p
-        out.append({"turns": [{"role": ro, "text": t} for ro, t in zip(roles(n), texts)],
-                    "labels": sorted(set(r["labels"])), "kind": "split", "harmTurns": at})
+        for _ in range(variants):
+            out.append(split_conversation(r, parts_of(r["text"], rnd), benign, short, rnd))
     for j in range(n_benign):
         benign, short = benigns[j % POOLS], shorts[j % POOLS]
         n = rnd.randint(3, 5)
