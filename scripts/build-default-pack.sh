@@ -77,7 +77,13 @@ cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl d
   --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --top-n "$TOP_N" \
   --max-features "$MAX_FEATURES" --max-benign-share "$MAX_BENIGN_SHARE" --segment-width "$SEG_WIDTH" \
   --segment-stride "$SEG_STRIDE" --benign-concat "$BENIGN_CONCAT" --encoded-cache "$WORK/calibration.enc" \
-  --pack-version "$VERSION" > "$WORK/calibration.json"
+  --pack-version "$VERSION" --no-conversations > "$WORK/calibration.json"
+# CONV_HEAD=1: a conversation head over the event heads just fitted. Off for the default pack: a head at its own,
+# stricter threshold can leave unflagged a conversation whose turns flag as events (docs/training.md)
+if [ "${CONV_HEAD:-0}" = 1 ]; then
+  cli calibrate --pack "$PACK" --threads "$THREADS" --conversations-only --conversations data/seed/conversations_train.jsonl \
+    --conversation-cache "$WORK/conv-train.enc" --target-fpr "${CONV_TARGET_FPR:-0.025}" > "$WORK/calibration-conversations.json"
+fi
 # dev split (+ short chat messages) beside the raw probe (and with DENSE=1 a dense head); then the long-context
 # dev set. --text-cache keeps the evaluated texts' codes (keyed by reader, SAE and texts) for re-runs.
 DENSE_OPT=--no-dense-head
@@ -88,6 +94,8 @@ cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl data/see
   --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
 cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/dev-long.jsonl" --context-sizes 1 \
   --text-cache "$WORK/eval-dev-long.enc" --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"
+cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/conversations_dev.jsonl \
+  --json-out "$WORK/eval-conversations-dev.json" | tee "$WORK/eval-conversations-dev.txt"
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 cp -r "$PACK" "$OUT"
