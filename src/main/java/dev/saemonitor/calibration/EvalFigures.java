@@ -14,21 +14,20 @@ public final class EvalFigures {
 
     /** Share of texts labelled {@code category} whose verdict flags it. */
     public static double recall(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
-        int n = 0, hit = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            if (texts.get(i).labels().contains(category)) {
-                n++;
-                hit += flags(verdicts.get(i), category) ? 1 : 0;
-            }
-        }
-        return n == 0 ? Double.NaN : (double) hit / n;
+        return flaggedShare(texts, verdicts, category, t -> t.labels().contains(category));
     }
 
     /** Share of benign texts flagged in {@code category}. */
     public static double benignFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
+        return flaggedShare(texts, verdicts, category, EvalSets.EvalText::benign);
+    }
+
+    /** Share of the texts {@code counted} selects whose verdict flags {@code category}; NaN when it selects none. */
+    private static double flaggedShare(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category,
+                                       java.util.function.Predicate<EvalSets.EvalText> counted) {
         int n = 0, hit = 0;
         for (int i = 0; i < texts.size(); i++) {
-            if (texts.get(i).benign()) {
+            if (counted.test(texts.get(i))) {
                 n++;
                 hit += flags(verdicts.get(i), category) ? 1 : 0;
             }
