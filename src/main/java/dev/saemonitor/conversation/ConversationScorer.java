@@ -19,9 +19,10 @@ import java.util.function.IntFunction;
  * {@code sigmoid(bias + eventWeight * J + sum(weight_f * X_f))} over the last {@code window} turns: {@code J} is the
  * category's event head applied across turns ({@link Reassembly}: the best set of up to {@code maxParts} turns
  * scored as one segment, so the parts of a request spread over turns are judged together, a completion with the
- * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window. A category without a
- * head (or a catalog without a conversation section) keeps the baseline: the maximum of the turns' event scores
- * at the event threshold.
+ * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window; the category flags when
+ * that score crosses the head threshold or a recent turn's event score crosses the event threshold
+ * ({@link #rawScores}). A category without a head (or a catalog without a conversation section) keeps the
+ * baseline: the maximum of the turns' event scores at the event threshold.
  */
 public final class ConversationScorer {
     /** Event scores are clamped before their logit so a score of exactly 0 or 1 stays finite. */
@@ -232,12 +233,37 @@ public final class ConversationScorer {
         return new Pooled(from, value, turnOf, eventScore, eventTurn, joined, joinedTurns);
     }
 
-    /** The unrounded conversation score per category, in catalog order (calibration thresholds on these). */
+    /**
+     * The unrounded conversation score per category, in catalog order, flagged at {@link #threshold}: for a category
+     * with a head the larger of the head's score and the window's largest event score mapped onto the head's scale
+     * (see {@link #eventOnHeadScale}), so a conversation flags when its head crosses the head threshold <em>or</em>
+     * one of its recent turns crosses the event threshold. A head can add conversations that no turn flags; it can
+     * never leave unflagged a conversation whose turn flagged as an event (which, with conversation paging on, would
+     * then page no one). Without a head: the largest event score.
+     */
     public double[] rawScores(List<TurnFeatures> turns) {
         return rawScores(pool(turns));
     }
 
     double[] rawScores(Pooled p) {
+        double[] out = headScores(p);
+        for (int c = 0; c < heads.length; c++) {
+            if (heads[c] != null && p.eventTurn()[c] >= 0) {
+                out[c] = Math.max(out[c], eventOnHeadScale(c, p.eventScore()[c]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The head's own score per category (the baseline's largest event score where a category has no head): what
+     * calibration thresholds the heads on, beside the event flags the union adds ({@link #rawScores}).
+     */
+    public double[] headScores(List<TurnFeatures> turns) {
+        return headScores(pool(turns));
+    }
+
+    double[] headScores(Pooled p) {
         double[] out = new double[heads.length];
         for (int c = 0; c < heads.length; c++) {
             if (p.eventTurn()[c] < 0) {
@@ -254,6 +280,18 @@ public final class ConversationScorer {
             }
         }
         return out;
+    }
+
+    /**
+     * An event score of category {@code c} on its head's scale: shifted in logit space so that the event threshold
+     * lands on the head threshold (monotone, so the order of event scores is kept), and at least the head threshold
+     * whenever the event score reaches the event threshold, so the comparison is exact whatever the rounding.
+     */
+    double eventOnHeadScale(int c, double eventScore) {
+        double eventThreshold = catalog.categories().get(c).threshold();
+        double headThreshold = heads[c].threshold();
+        double shifted = Pooling.sigmoid(logit(eventScore) - logit(eventThreshold) + logit(headThreshold));
+        return eventScore >= eventThreshold ? Math.max(shifted, headThreshold) : Math.min(shifted, Math.nextDown(headThreshold));
     }
 
     /** The threshold a category's conversation score is flagged at: its head's, else the event threshold. */
