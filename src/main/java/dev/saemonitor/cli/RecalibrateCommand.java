@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
         description = "Move thresholds (or refit heads) from reviewers' feedback; writes a new pack version and prints "
                 + "eval before/after on the reviews and a dev split.")
 public class RecalibrateCommand implements Callable<Integer> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper LINE = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Mixin
     PackOptions packOptions;
     @Spec
@@ -153,7 +155,8 @@ public class RecalibrateCommand implements Callable<Integer> {
         try {
             List<String> lines = new ArrayList<>();
             for (LabelledText t : set.labelled()) {
-                lines.add(TrainSaeCommand.JSON.writeValueAsString(Map.of("text", t.text(), "labels", t.labels())));
+                // one line each: the shared mapper pretty-prints
+                lines.add(LINE.writeValueAsString(Map.of("text", t.text(), "labels", t.labels())));
             }
             Files.write(reviewed, lines);
             List<String> args = new ArrayList<>(List.of("calibrate", "--pack", out.toString(), "--readers-dir",
