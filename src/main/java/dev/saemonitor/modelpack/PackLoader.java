@@ -82,6 +82,25 @@ public final class PackLoader {
             throw PackException.of(file, "reader.maxTokens " + r.maxTokens() + " / stride " + r.stride()
                     + ": expected maxTokens >= 8 and 0 <= stride < maxTokens - 2");
         }
+        if (r.family() != null && !List.of("auto", "bert", "llama", "gpt2").contains(r.family())) {
+            throw PackException.of(file, "reader.family is '" + r.family() + "', expected auto, bert, llama or gpt2");
+        }
+        if (r.bos() != null && !r.bos().equals("tokenizer") && !r.bos().equals("none") && !r.bos().matches("\\d+")) {
+            throw PackException.of(file, "reader.bos is '" + r.bos() + "', expected tokenizer, none or a token id");
+        }
+        if (r.template() != null && !r.template().equals("plain")) {
+            throw PackException.of(file, "reader.template is '" + r.template() + "'; only plain is supported (messages "
+                    + "joined by newlines, no chat template): the monitor scores the text as sent");
+        }
+        if (r.residualPattern() != null) {
+            try {
+                if (java.util.regex.Pattern.compile(r.residualPattern()).matcher("").groupCount() != 1) {
+                    throw PackException.of(file, "reader.residualPattern needs exactly one group (the 0-based block)");
+                }
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw PackException.of(file, "reader.residualPattern is not a regex (" + e.getDescription() + ")");
+            }
+        }
         if (m.sae() == null || !"saelens".equals(m.sae().format()) || m.sae().path() == null) {
             throw PackException.of(file, "'sae' must be {format: saelens, path: <dir>}");
         }

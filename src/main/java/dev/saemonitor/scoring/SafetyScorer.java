@@ -49,7 +49,9 @@ public final class SafetyScorer implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceSettings.Resolved opts = settings.sessionOptions();
         ReaderModel reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
-                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride());
+                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride(), new ReaderModel.Options(
+                        dev.saemonitor.activations.ReaderFamily.parse(pack.reader().family()),
+                        pack.reader().residualPattern(), pack.reader().bos()));
         try {
             int dIn = pack.sae().config().dIn();
             if (reader.hiddenSize() != dIn) {
