@@ -5,14 +5,11 @@ import dev.saemonitor.config.MonitorConfig;
 import dev.saemonitor.config.Topics;
 import dev.saemonitor.ingest.DeadLetterReason;
 import dev.saemonitor.ingest.EventScorer;
-import dev.saemonitor.ingest.LlmEvent;
 import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.publish.DeadLetterPublisher;
 import dev.saemonitor.scoring.ScoringService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,7 +22,7 @@ import org.jboss.logging.Logger;
 /**
  * Consumes the OTLP topics (monitor.otel.*): decodes each record ({@link OtlpDecoder}), maps it to events
  * ({@link GenAiMapper}), and scores them through {@link EventScorer} under the same in-flight bound as the
- * events topic, one admission per event. The record is acked only once every one of its events has its
+ * events topic, one admission per event ({@link EventFanOut}). The record is acked only once every one of its events has its
  * verdict and turn record written, so with the throttled commit strategy its offset is committed only then.
  * A record that does not decode is dead-lettered as {@code malformed_otlp}; one whose scoring failed as
  * {@code processing_failed} (its other verdicts stand; consumers drop repeats by eventId); work abandoned because
@@ -80,8 +77,16 @@ public class OtlpConsumer {
         metrics.otelRecord(source);
         IncomingKafkaRecordMetadata<?, ?> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
         String at = meta.getTopic() + "-" + meta.getPartition() + "-" + meta.getOffset();
-        Outcome o = map.apply(msg.getPayload(), new Mapped.Context(config.otel().tenantAttribute(), config.maxEventBytes(), at,
-                meta.getTimestamp()));
+        Outcome o;
+        try {
+            o = map.apply(msg.getPayload(), new Mapped.Context(config.otel().tenantAttribute(), config.maxEventBytes(), at,
+                    meta.getTimestamp()));
+        } catch (RuntimeException e) {
+            // a decoder or mapper bug, but the record must still become a reason (as in EventParser): the class names it
+            LOG.warnf("%s could not be mapped (%s at %s); dead-lettered as %s", at, e.getClass().getName(),
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?", DeadLetterReason.MALFORMED_OTLP.label());
+            o = new Outcome(null, "record could not be mapped (" + e.getClass().getSimpleName() + ")");
+        }
         if (o.failure() != null) {
             // the next record waits for the dead letter, so a run of bad records cannot pile up unbounded writes
             return untilStopping(deadLetter(msg, meta, DeadLetterReason.MALFORMED_OTLP, o.failure()));
@@ -93,42 +98,19 @@ public class OtlpConsumer {
         if (m.events().isEmpty()) {
             return msg.ack();
         }
-        return untilStopping(scoreAll(msg, meta, m.events()));
+        return untilStopping(EventFanOut.run(m.events(), () -> scoring.ready().thenCompose(s -> queue.admit()), queue::release,
+                scorer::scoreAndPublish, settled -> settle(msg, meta, settled)));
     }
 
-    /** Admits and scores the events one after another; the stage completes once the last is admitted. */
-    private CompletableFuture<Void> scoreAll(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta, List<LlmEvent> events) {
-        List<CompletableFuture<?>> written = new ArrayList<>();
-        CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
-        for (LlmEvent e : events) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            written.add(done);
-            admitted = admitted.thenCompose(x -> scoring.ready().thenCompose(s -> queue.admit())).thenRun(() ->
-                    scorer.scoreAndPublish(e).whenComplete((v, err) -> {
-                        queue.release();
-                        if (err == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(cause(err));
-                        }
-                    }));
-        }
-        // an event never admitted (stopping) never completes: the record then stays unacked
-        CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).whenComplete((ok, err) -> settle(msg, meta, written));
-        return admitted;
-    }
-
-    private void settle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta, List<CompletableFuture<?>> written) {
-        List<Throwable> failures = written.stream().filter(CompletableFuture::isCompletedExceptionally)
-                .map(f -> cause(f.handle((v, err) -> err).join())).toList();
-        if (failures.isEmpty()) {
+    private void settle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta, EventFanOut.Settled settled) {
+        if (settled.written()) {
             msg.ack();
-        } else if (failures.stream().anyMatch(t -> t instanceof CancellationException)) {
+        } else if (settled.failures().stream().anyMatch(t -> t instanceof CancellationException)) {
             LOG.debugf("stopping: %s-%d@%d left uncommitted for the next owner", meta.getTopic(), meta.getPartition(), meta.getOffset());
         } else {
-            failures.forEach(t -> metrics.outcome("failed"));
-            Throwable first = failures.get(0);
-            LOG.errorf("%d of %d events of %s-%d@%d failed: %s: %s", failures.size(), written.size(), meta.getTopic(),
+            settled.failures().forEach(t -> metrics.outcome("failed"));
+            Throwable first = settled.failures().get(0);
+            LOG.errorf("%d of %d events of %s-%d@%d failed: %s: %s", settled.failures().size(), settled.events(), meta.getTopic(),
                     meta.getPartition(), meta.getOffset(), first.getClass().getName(), first.getMessage());
             deadLetter(msg, meta, DeadLetterReason.PROCESSING_FAILED, "scoring failed (" + first.getClass().getSimpleName() + ")");
         }
@@ -159,14 +141,10 @@ public class OtlpConsumer {
             if (err == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (cause(err) instanceof CancellationException) {
+            if (EventFanOut.cause(err) instanceof CancellationException) {
                 return new CompletableFuture<Void>();
             }
             throw err instanceof CompletionException ce ? ce : new CompletionException(err);
         }).thenCompose(s -> s);
-    }
-
-    private static Throwable cause(Throwable err) {
-        return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 }
