@@ -9,7 +9,8 @@ import io.opentelemetry.proto.common.v1.AnyValue;
  * The text a GenAI record carries, or why it has none. Messages ({@code gen_ai.input.messages},
  * {@code gen_ai.output.messages}) are arrays of {@code {role, parts: [{type, content}]}}, as a JSON string
  * attribute or as a structured AnyValue; their {@code text} parts are joined with newlines (other parts,
- * such as tool calls and media, are not text to score). Event log bodies of the older conventions hold
+ * such as tool calls and media, are not text to score; a message without parts but with a string
+ * {@code content} is read too). Event log bodies of the older conventions hold
  * {@code content}, or {@code message.content} ({@code gen_ai.choice}), or are the content themselves.
  */
 record GenAiContent(String text, Skip skip) {
@@ -39,6 +40,10 @@ record GenAiContent(String text, Skip skip) {
                 if ("text".equals(p.path("type").asText()) && p.path("content").isTextual()) {
                     append(sb, p.path("content").textValue());
                 }
+            }
+            // some instrumentations write the chat-completion shape {role, content} instead of parts
+            if (parts.isMissingNode() && m.path("content").isTextual()) {
+                append(sb, m.path("content").textValue());
             }
         }
         return of(sb.toString());

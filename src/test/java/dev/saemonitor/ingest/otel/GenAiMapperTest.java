@@ -61,6 +61,9 @@ class GenAiMapperTest {
         Mapped m = GenAiMapper.spans(OtlpSamples.traces("acme", chatSpan("eee19b7ec3c1b174",
                 attr("gen_ai.input.messages", structured))), CTX);
         assertThat(m.events()).extracting(LlmEvent::text).containsExactly("Hi there");
+        Mapped flat = GenAiMapper.spans(OtlpSamples.traces("acme", chatSpan("eee19b7ec3c1b174", attr("gen_ai.input.messages",
+                "[{\"role\":\"user\",\"content\":\"Hi there\"},{\"role\":\"user\",\"content\":7}]"))), CTX);
+        assertThat(flat.events()).extracting(LlmEvent::text).containsExactly("Hi there");
     }
 
     @Test
