@@ -8,6 +8,7 @@ import dev.saemonitor.activations.TextActivations;
 import dev.saemonitor.activations.TokenizedText;
 import dev.saemonitor.conversation.ConversationScorer;
 import dev.saemonitor.conversation.TurnFeatures;
+import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackException;
 import dev.saemonitor.sae.SaeEncoder;
@@ -44,8 +45,20 @@ public final class SafetyScorer implements AutoCloseable {
         this.packRef = new Verdict.PackRef(pack.name(), pack.version(), pack.sha256());
     }
 
-    /** Opens the pack's sessions; refuses a reader whose width differs from the SAE's d_in. */
+    /**
+     * Opens the pack's sessions with an encoder of every SAE latent (calibration, labelling and eval read them
+     * all); refuses a reader whose width differs from the SAE's d_in.
+     */
     public static SafetyScorer open(ModelPack pack, InferenceSettings settings) {
+        return open(pack, settings, false);
+    }
+
+    /**
+     * As {@link #open(ModelPack, InferenceSettings)}; with {@code monitoredOnly} (the service and {@code score})
+     * a relu or jumprelu SAE computes only the features the catalog reads ({@link #monitoredFeatures}), which
+     * leaves verdicts unchanged and keeps their SAE ids ({@link SaeEncoder#forFeatures}).
+     */
+    public static SafetyScorer open(ModelPack pack, InferenceSettings settings, boolean monitoredOnly) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceSettings.Resolved opts = settings.sessionOptions();
         ReaderModel reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
@@ -56,7 +69,10 @@ public final class SafetyScorer implements AutoCloseable {
                 throw PackException.of(pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json"),
                         "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
             }
-            return new SafetyScorer(pack, reader, new SaeEncoder(env, opts.options(), pack.sae()), settings, opts.provider());
+            SaeEncoder encoder = monitoredOnly
+                    ? SaeEncoder.forFeatures(env, opts.options(), pack.sae(), monitoredFeatures(pack.catalog()))
+                    : new SaeEncoder(env, opts.options(), pack.sae());
+            return new SafetyScorer(pack, reader, encoder, settings, opts.provider());
         } catch (OrtException e) {
             reader.close();
             throw new PackException("SAE encoder graph refused by ONNX Runtime: " + e.getMessage(), e);
@@ -64,6 +80,16 @@ public final class SafetyScorer implements AutoCloseable {
             reader.close();
             throw e;
         }
+    }
+
+    /** Every feature a verdict reads: the categories' head terms and the conversation heads' features. */
+    public static int[] monitoredFeatures(Catalog catalog) {
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        catalog.categories().forEach(c -> c.features().forEach(f -> ids.add(f.id())));
+        if (catalog.conversation() != null && catalog.conversation().categories() != null) {
+            catalog.conversation().categories().forEach(h -> h.features().forEach(f -> ids.add(f.id())));
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public ModelPack pack() {
