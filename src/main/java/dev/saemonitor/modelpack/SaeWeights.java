@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * An SAE in SAELens layout: {@code W_enc [d_in, d_sae]}, {@code b_enc [d_sae]},
  * {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]}, and {@code threshold [d_sae]} for JumpReLU.
- * Matrices are row-major.
+ * Matrices are row-major. The arrays are null in an SAE read header-only ({@link SaeColumns#header}),
+ * whose encoder columns are read from the file on demand ({@link SaeColumns#read}).
  */
 public record SaeWeights(SaeConfig config, float[] wEnc, float[] bEnc, float[] wDec, float[] bDec, float[] threshold) {
     public static final String WEIGHTS_FILE = "sae_weights.safetensors";
@@ -19,6 +20,11 @@ public record SaeWeights(SaeConfig config, float[] wEnc, float[] bEnc, float[] w
     /** Loads {@code cfg.json} and {@code sae_weights.safetensors} from a SAELens directory, checking every shape. */
     public static SaeWeights load(Path dir) {
         return load(dir, SaeConfig.read(dir.resolve(CONFIG_FILE)));
+    }
+
+    /** False for an SAE read header-only ({@link SaeColumns#header}): config and checked shapes, no arrays. */
+    public boolean isLoaded() {
+        return wEnc != null;
     }
 
     /** Loads {@code sae_weights.safetensors} from a SAELens directory under a config read elsewhere. */

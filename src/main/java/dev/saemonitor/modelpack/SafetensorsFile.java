@@ -198,6 +198,20 @@ public final class SafetensorsFile implements AutoCloseable {
         return out;
     }
 
+    /** Elements {@code ids} of a 1-D tensor. */
+    public float[] elements(String name, int[] ids) {
+        Entry e = require(name, "a 1-D tensor");
+        if (e.shape().length != 1) {
+            throw PackException.of(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape()) + ", expected 1-D");
+        }
+        float[] out = new float[ids.length];
+        for (int j = 0; j < ids.length; j++) {
+            checkIndex(e, ids[j], e.shape()[0], "element");
+            out[j] = get(e, ids[j]);
+        }
+        return out;
+    }
+
     private Entry matrix(String name) {
         Entry e = require(name, "a 2-D tensor");
         if (e.shape().length != 2) {

@@ -51,7 +51,24 @@ public final class SaeEncoder implements AutoCloseable {
             return new SaeEncoder(env, options, weights);
         }
         int[] sorted = java.util.Arrays.stream(ids).distinct().sorted().toArray();
-        return new SaeEncoder(env, options, weights.encoderColumns(sorted), weights.config().dSae(), sorted);
+        return ofColumns(env, options, weights.encoderColumns(sorted), sorted, weights.config().dSae());
+    }
+
+    /**
+     * An encoder over columns already cut out ({@link SaeWeights#encoderColumns}, or read from the file by
+     * {@code modelpack.SaeColumns}): column {@code j} is SAE latent {@code ids[j]} (ascending) of {@code dSae}.
+     */
+    public static SaeEncoder ofColumns(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights columns, int[] ids,
+                                       int dSae) throws OrtException {
+        if (columns.config().dSae() != ids.length) {
+            throw new IllegalArgumentException(columns.config().dSae() + " columns for " + ids.length + " ids");
+        }
+        for (int j = 0; j < ids.length; j++) {
+            if (ids[j] < 0 || ids[j] >= dSae || j > 0 && ids[j] <= ids[j - 1]) {
+                throw new IllegalArgumentException("ids must ascend within [0, " + dSae + "), got " + ids[j] + " at " + j);
+            }
+        }
+        return new SaeEncoder(env, options, columns, dSae, ids.clone());
     }
 
     /** Latents the graph computes: d_sae, or the number of monitored features of a sliced encoder. */

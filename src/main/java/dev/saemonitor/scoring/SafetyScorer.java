@@ -11,8 +11,13 @@ import dev.saemonitor.conversation.TurnFeatures;
 import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackException;
+import dev.saemonitor.modelpack.PackLoader;
+import dev.saemonitor.modelpack.SaeArchitecture;
+import dev.saemonitor.modelpack.SaeColumns;
+import dev.saemonitor.modelpack.SaeWeights;
 import dev.saemonitor.sae.SaeEncoder;
 import dev.saemonitor.sae.SparseCodes;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,10 +74,7 @@ public final class SafetyScorer implements AutoCloseable {
                 throw PackException.of(pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json"),
                         "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
             }
-            SaeEncoder encoder = monitoredOnly
-                    ? SaeEncoder.forFeatures(env, opts.options(), pack.sae(), monitoredFeatures(pack.catalog()))
-                    : new SaeEncoder(env, opts.options(), pack.sae());
-            return new SafetyScorer(pack, reader, encoder, settings, opts.provider());
+            return new SafetyScorer(pack, reader, encoder(env, opts.options(), pack, monitoredOnly), settings, opts.provider());
         } catch (OrtException e) {
             reader.close();
             throw new PackException("SAE encoder graph refused by ONNX Runtime: " + e.getMessage(), e);
@@ -80,6 +82,23 @@ public final class SafetyScorer implements AutoCloseable {
             reader.close();
             throw e;
         }
+    }
+
+    /**
+     * The sliced encoder for monitoredOnly relu / jumprelu packs, its columns cut from the loaded weights or, for a
+     * pack loaded header-only ({@link PackLoader#loadHeaderOnly}), read from the weights file; otherwise the full
+     * encoder (loading the weights if the pack holds none).
+     */
+    private static SaeEncoder encoder(OrtEnvironment env, ai.onnxruntime.OrtSession.SessionOptions options, ModelPack pack,
+                                      boolean monitoredOnly) throws OrtException {
+        SaeWeights sae = pack.sae();
+        Path dir = pack.dir().resolve(pack.manifest().sae().path());
+        if (monitoredOnly && sae.config().architecture() != SaeArchitecture.TOPK) {
+            int[] ids = monitoredFeatures(pack.catalog());
+            SaeWeights columns = sae.isLoaded() ? sae.encoderColumns(ids) : SaeColumns.read(dir, sae.config(), ids);
+            return SaeEncoder.ofColumns(env, options, columns, ids, sae.config().dSae());
+        }
+        return new SaeEncoder(env, options, sae.isLoaded() ? sae : SaeWeights.load(dir));
     }
 
     /** Every feature a verdict reads: the categories' head terms and the conversation heads' features. */

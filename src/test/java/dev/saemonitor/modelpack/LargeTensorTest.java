@@ -69,6 +69,47 @@ class LargeTensorTest {
         assertThat(bias[100]).isEqualTo(7.0f);
     }
 
+    @Test
+    void aPackSaePast2GiBServesItsMonitoredColumnsFromTheFile() throws Exception {
+        Path dir = tmp.resolve("sae");
+        new SaeConfig(SaeArchitecture.RELU, D_IN, D_SAE, 0, false, "", "").write(dir.resolve(SaeWeights.CONFIG_FILE));
+        ObjectNode h = new ObjectMapper().createObjectNode();
+        long bEnc = BIG, wDec = BIG + 4L * D_SAE, bDec = wDec + BIG;
+        spec(h, "W_enc", 0, BIG, D_IN, D_SAE);
+        spec(h, "b_enc", bEnc, wDec, D_SAE);
+        spec(h, "W_dec", wDec, bDec, D_SAE, D_IN);
+        spec(h, "b_dec", bDec, bDec + 4L * D_IN, D_IN);
+        byte[] header = new ObjectMapper().writeValueAsBytes(h);
+        long data = 8 + header.length;
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(SaeWeights.WEIGHTS_FILE).toFile(), "rw")) {
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            f.write(header);
+            f.setLength(data + bDec + 4L * D_IN);
+            put(f, data + ((long) 5 * D_SAE + 9) * 4, 0.5f);                 // W_enc[5, 9]
+            put(f, data + ((long) 383 * D_SAE + 1_399_998) * 4, 3.0f);       // W_enc[383, 1399998]
+            put(f, data + bEnc + 9L * 4, 0.25f);                             // b_enc[9]
+            put(f, data + bEnc + 1_399_998L * 4, -1.0f);                     // b_enc[1399998]
+        }
+        int[] ids = {9, 77, 1_399_998};
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        SaeWeights headerOnly = SaeColumns.header(dir);
+        SaeWeights columns = SaeColumns.read(dir, headerOnly.config(), ids);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(headerOnly.isLoaded()).isFalse();
+        assertThat(allocated).as("bytes allocated loading a pack SAE of %d-byte matrices", BIG).isLessThan(8L << 20);
+
+        float[] x = new float[D_IN];
+        x[5] = 2;
+        x[383] = 1;
+        try (var enc = dev.saemonitor.sae.SaeEncoder.ofColumns(ai.onnxruntime.OrtEnvironment.getEnvironment(),
+                new ai.onnxruntime.OrtSession.SessionOptions(), columns, ids, D_SAE)) {
+            var codes = enc.encode(x, 1);
+            assertThat(codes.features()).containsExactly(9, 1_399_998);
+            assertThat(codes.values()).containsExactly(1.25f, 2.0f);
+        }
+    }
+
     private static void spec(ObjectNode h, String name, long begin, long end, long... shape) {
         ObjectNode s = h.putObject(name).put("dtype", "F32");
         var sh = s.putArray("shape");

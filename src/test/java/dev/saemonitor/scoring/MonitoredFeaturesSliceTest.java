@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The service's encoder computes only the catalog's features for relu and jumprelu packs, and the verdicts
  * (scores, segments, evidence with SAE feature ids, fired features, conversation turn features) are identical
- * to those of the full encoder, on real packs (the test reader, a random SAE).
+ * to those of the full encoder, on real packs (the test reader, a random SAE); the sliced side loads the pack as
+ * the service does, header-only, its columns read from the weights file.
  */
 class MonitoredFeaturesSliceTest {
     private static final int D_SAE = 2048;
@@ -49,7 +50,9 @@ class MonitoredFeaturesSliceTest {
             assertThat(s.encoder().width()).isEqualTo(D_SAE);
             full = s.score(reqs, true, StageListener.NONE);
         }
-        try (SafetyScorer s = SafetyScorer.open(pack, InferenceSettings.defaults(), true)) {
+        ModelPack served = PackLoader.loadHeaderOnly(pack.dir(), TestPacks.readersDir());
+        assertThat(served.sae().isLoaded()).as("the service's pack holds no SAE arrays").isFalse();
+        try (SafetyScorer s = SafetyScorer.open(served, InferenceSettings.defaults(), true)) {
             assertThat(s.encoder().width()).isEqualTo(monitored.length).isLessThan(D_SAE / 10);
             assertThat(s.encoder().dSae()).isEqualTo(D_SAE);
             sliced = s.score(reqs, true, StageListener.NONE);
@@ -78,7 +81,8 @@ class MonitoredFeaturesSliceTest {
     @Test
     void topkPacksKeepTheFullEncoder() throws Exception {
         ModelPack pack = PackLoader.load(TestPacks.write(tmp.resolve("topk"), SaeArchitecture.TOPK, 512, 6), TestPacks.readersDir());
-        try (SafetyScorer s = SafetyScorer.open(pack, InferenceSettings.defaults(), true)) {
+        try (SafetyScorer s = SafetyScorer.open(PackLoader.loadHeaderOnly(pack.dir(), TestPacks.readersDir()),
+                InferenceSettings.defaults(), true)) {
             assertThat(s.encoder().width()).isEqualTo(512);
         }
     }
