@@ -19,6 +19,19 @@ public final class PackLoader {
     }
 
     public static ModelPack load(Path dir, Path readersDir) {
+        return load(dir, readersDir, true);
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, but the SAE is read header-only ({@link SaeColumns#header}: config and every
+     * tensor's shape checked, checksums verified, no weights in memory): for the service, whose encoder then reads
+     * just the monitored columns from the file, or the whole SAE when it needs it (topk).
+     */
+    public static ModelPack loadHeaderOnly(Path dir, Path readersDir) {
+        return load(dir, readersDir, false);
+    }
+
+    private static ModelPack load(Path dir, Path readersDir, boolean weights) {
         Path manifestFile = dir.resolve(PackManifest.FILE);
         if (!Files.isRegularFile(manifestFile)) {
             throw PackException.of(manifestFile, "missing: a model pack directory needs pack.yaml");
@@ -47,7 +60,7 @@ public final class PackLoader {
         Path tokenizer = resolveReader(dir, readersDir, m.reader().tokenizer());
         verify(onnx, m.reader().onnxSha256());
         verify(tokenizer, m.reader().tokenizerSha256());
-        SaeWeights sae = SaeWeights.load(saeDir);
+        SaeWeights sae = weights ? SaeWeights.load(saeDir) : SaeColumns.header(saeDir);
         Path catalogFile = dir.resolve(m.catalog());
         Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
         Map<Integer, FeatureCard> cards = readFeatureCards(dir.resolve(m.features()), sae.config().dSae());
