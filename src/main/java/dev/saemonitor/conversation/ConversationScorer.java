@@ -4,7 +4,6 @@ import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.sae.SparseCodes;
 import dev.saemonitor.scoring.CategoryScorer;
 import dev.saemonitor.scoring.Pooling;
-import dev.saemonitor.scoring.Segments;
 import dev.saemonitor.scoring.Verdict;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +36,7 @@ public final class ConversationScorer {
     private final Catalog.ConversationHead[] heads;
     private final int[][] termSlot;
     private final Reassembly reassembly;
+    private final TurnReader reader;
     private final ConversationEvidence explainer;
 
     public ConversationScorer(Catalog catalog, int dSae) {
@@ -77,6 +77,7 @@ public final class ConversationScorer {
             slotOf[turnFeatures[i]] = i;
         }
         this.reassembly = new Reassembly(catalog, dSae);
+        this.reader = new TurnReader(catalog, turnFeatures, slotOf, reassembly);
         this.termSlot = new int[cats.size()][];
         for (int c = 0; c < cats.size(); c++) {
             termSlot[c] = heads[c] == null ? new int[0]
@@ -124,60 +125,13 @@ public final class ConversationScorer {
     }
 
     /**
-     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are: a
-     * feature's turn value is its largest segment mean, a segment shorter than the segment width being averaged
-     * over the width (a rolling mean over a fixed window);
-     * {@code scored} is the event scoring of the same rows, {@code spans} maps a token of the turn to its span
-     * (null: no spans).
+     * One turn's features from its codes, rows {@code [fromRow, toRow)} ({@link TurnReader#read}); {@code scored} is
+     * the event scoring of the same rows, {@code spans} maps a token of the turn to its span (null: no spans).
      */
     public TurnFeatures turn(String eventId, String role, long timeMs, SparseCodes codes, int fromRow, int toRow,
                              int[] blockStarts, CategoryScorer.Scored scored, CategoryScorer.SpanLookup spans) {
-        float[] best = new float[turnFeatures.length];
-        int[] bestToken = new int[turnFeatures.length];
-        if (turnFeatures.length > 0) {
-            Pooling.Pooled p = new Pooling.Pooled(turnFeatures.length);
-            int width = catalog.segmentation() == null ? 1 : catalog.segmentation().width();
-            for (Segments.Segment seg : Segments.of(toRow - fromRow, blockStarts, catalog.segmentation())) {
-                Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
-                // a segment shorter than the width counts as if padded with silent tokens: the mean of a
-                // one-word message would otherwise be its one token's activation, and max-pooled across turns
-                // every "thanks" would look like a whole sentence about thanking
-                float scale = (float) seg.length() / Math.max(width, seg.length());
-                for (int s = 0; s < best.length; s++) {
-                    float v = p.mean()[s] * scale;
-                    if (v > best[s]) {
-                        best[s] = v;
-                        bestToken[s] = seg.from() + p.argmax()[s];
-                    }
-                }
-            }
-        }
-        int n = 0;
-        for (float v : best) {
-            n += v > 0 ? 1 : 0;
-        }
-        int[] ids = new int[n];
-        float[] vals = new float[n];
-        List<Verdict.Span> where = spans == null ? null : new ArrayList<>(n);
-        for (int s = 0, i = 0; s < best.length; s++) {
-            if (best[s] > 0) {
-                ids[i] = turnFeatures[s];
-                vals[i++] = best[s];
-                if (where != null) {
-                    where.add(spans.span(bestToken[s]));
-                }
-            }
-        }
-        if (catalog.conversation() == null) {
-            // the baseline reads event scores only: no segment terms to keep (nor to pay for on every event)
-            return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                    scored.evidence(), where, null, null, null);
-        }
-        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
-        return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
+        return reader.read(eventId, role, timeMs, codes, fromRow, toRow, blockStarts, scored, spans);
     }
-
     /**
      * What the heads read from the last {@link #window()} turns: per turn feature (slot order of
      * {@link #turnFeatures()}) its maximum turn value and the turn holding it; per category the largest event
