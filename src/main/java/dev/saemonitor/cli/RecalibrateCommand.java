@@ -49,7 +49,7 @@ public class RecalibrateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     static class Source {
-        @Option(names = "--feedback", description = "reviews, JSONL: {\"eventId\", \"category\", \"label\", \"reviewer\", \"time\", \"packVersion\"}")
+        @Option(names = "--feedback", description = "reviews, JSONL as the console writes them to safety.feedback: {\"eventId\", \"kind\", \"category\", \"label\", \"reviewer\", \"time\", \"pack\"}")
         Path file;
         @Option(names = "--feedback-topic", description = "read the reviews from this topic (with --bootstrap-servers)")
         String topic;
@@ -105,7 +105,8 @@ public class RecalibrateCommand implements Callable<Integer> {
             throw new BadInputException(e.getMessage());
         }
         spec.commandLine().getErr().printf("recalibrate: %d reviews, %d reviewed events with text; %d reviews without a text in %s, %d of "
-                + "categories %s does not score%n", reviews.size(), set.texts().size(), set.noText(), texts, set.unknownCat(), old.name());
+                + "categories %s does not score, %d of conversation verdicts (not used)%n", reviews.size(), set.texts().size(),
+                set.noText(), texts, set.unknownCat(), old.name(), set.ofConversations());
         if (set.texts().isEmpty()) {
             throw new BadInputException("no review matches an event in " + texts + " (joined by eventId = the event's id)");
         }

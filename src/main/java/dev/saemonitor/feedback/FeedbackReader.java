@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reviews from a JSONL file or from the feedback topic (read from the beginning to the end offsets found at the
  * start, without a consumer group, so nothing is committed). Of several reviews of the same event and category the
- * last one read counts: a reviewer may change their mind, and the topic is keyed by event id, so one partition holds
- * an event's reviews in order.
+ * one with the latest {@code time} counts (a reviewer may change their mind), of equal or missing times the last one
+ * read (the topic is keyed by event id, so one partition holds an event's reviews in order).
  */
 public final class FeedbackReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,8 +74,20 @@ public final class FeedbackReader {
     }
 
     private static void keep(Map<String, Review> latest, Review r) {
-        String key = r.eventId() + "\u0000" + r.category();
+        String key = r.kind() + "\u0000" + r.eventId() + "\u0000" + r.category();
+        Review old = latest.get(key);
+        if (old != null && old.time() != null && r.time() != null && instant(r.time()).isBefore(instant(old.time()))) {
+            return;
+        }
         latest.remove(key);
         latest.put(key, r);
+    }
+
+    private static java.time.Instant instant(String time) {
+        try {
+            return java.time.Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("review time '" + time + "' is not an ISO-8601 instant (2026-12-02T03:10:00Z)");
+        }
     }
 }

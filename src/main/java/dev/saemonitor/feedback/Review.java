@@ -6,10 +6,17 @@ import java.util.Locale;
 /**
  * One reviewer's judgement of one category of one verdict, as the console writes it to {@code safety.feedback}
  * (the CloudEvent's data) and as {@code recalibrate} reads it back:
- * {@code {"eventId", "category", "label": "true_positive" | "false_positive" | "unsure", "reviewer", "time",
- * "packVersion", "note"?}}. Carries no text.
+ * {@code {"eventId", "kind": "event" | "conversation", "category", "label": "true_positive" | "false_positive" |
+ * "unsure", "reviewer", "time", "pack": {"version", …}, "score", "threshold", "note"?}} ({@code packVersion} accepted
+ * for {@code pack.version}, a missing {@code kind} read as {@code event}). Carries no text.
  */
-public record Review(String eventId, String category, Label label, String reviewer, String time, String packVersion) {
+public record Review(String eventId, String kind, String category, Label label, String reviewer, String time,
+                     String packVersion) {
+
+    /** A review of a conversation verdict (its {@code eventId} is the latest turn's): not an event's flag. */
+    public boolean ofConversation() {
+        return "conversation".equals(kind);
+    }
 
     /** What the reviewer said of the flag (or of the near miss, for a review-queue item). */
     public enum Label {
@@ -39,8 +46,12 @@ public record Review(String eventId, String category, Label label, String review
             throw new IllegalArgumentException(where + ": \"label\" must be true_positive, false_positive or unsure, got \""
                     + n.get("label").asText() + "\"");
         }
-        return new Review(eventId, category, label, n.path("reviewer").asText(null), n.path("time").asText(null),
-                n.path("packVersion").asText(null));
+        String kind = n.path("kind").asText("event");
+        if (!kind.equals("event") && !kind.equals("conversation")) {
+            throw new IllegalArgumentException(where + ": \"kind\" must be event or conversation, got \"" + kind + "\"");
+        }
+        String version = n.path("packVersion").isTextual() ? n.get("packVersion").asText() : n.path("pack").path("version").asText(null);
+        return new Review(eventId, kind, category, label, n.path("reviewer").asText(null), n.path("time").asText(null), version);
     }
 
     private static String text(JsonNode n, String field, String where) {

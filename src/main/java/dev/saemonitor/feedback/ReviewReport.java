@@ -52,6 +52,7 @@ public record ReviewReport(Map<String, Object> figures) {
         f.put("reviewedEvents", set.texts().size());
         f.put("reviewsWithoutText", set.noText());
         f.put("reviewsOfUnknownCategories", set.unknownCat());
+        f.put("reviewsOfConversations", set.ofConversations());
         f.put("devTexts", dev.size());
         f.put("devUnionBenignFprBefore", union(dv[0], dev));
         f.put("devUnionBenignFprAfter", union(dv[1], dev));

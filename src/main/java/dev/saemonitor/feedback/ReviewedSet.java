@@ -25,8 +25,9 @@ import java.util.Set;
  * @param reviews    per text, its reviews
  * @param noText     reviews whose event is not in the texts file
  * @param unknownCat reviews of a category the pack does not score
+ * @param ofConversations reviews of conversation verdicts, which say nothing of an event threshold
  */
-public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int noText, int unknownCat) {
+public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int noText, int unknownCat, int ofConversations) {
 
     public static ReviewedSet join(List<Review> all, Path eventsFile, EventParser parser, Set<String> categories)
             throws IOException {
@@ -47,9 +48,11 @@ public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int no
             textOf.putIfAbsent(r.event().id(), r.event().text());
         }
         Map<String, List<Review>> byEvent = new LinkedHashMap<>();
-        int noText = 0, unknown = 0;
+        int noText = 0, unknown = 0, conversations = 0;
         for (Review rv : all) {
-            if (!categories.contains(rv.category())) {
+            if (rv.ofConversation()) {
+                conversations++;
+            } else if (!categories.contains(rv.category())) {
                 unknown++;
             } else if (!textOf.containsKey(rv.eventId())) {
                 noText++;
@@ -63,7 +66,7 @@ public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int no
             texts.add(textOf.get(id));
             reviews.add(rs);
         });
-        return new ReviewedSet(texts, reviews, noText, unknown);
+        return new ReviewedSet(texts, reviews, noText, unknown, conversations);
     }
 
     /**

@@ -64,6 +64,10 @@ class RecalibrateCommandTest {
         Files.write(feedback, List.of(
                 review("ev-a", name, "unsure"), // replaced by the next review of the same event and category
                 review("ev-a", name, label),
+                // an older review read later does not override the newer one
+                review("ev-a", name, flagged ? "true_positive" : "false_positive", "2026-12-01T09:00:00Z", "event"),
+                // a conversation verdict's review says nothing of the event threshold
+                review("ev-a", name, flagged ? "true_positive" : "false_positive", "2026-12-02T04:00:00Z", "conversation"),
                 review("ev-b", name, "unsure"),
                 review("ev-gone", name, "true_positive"),
                 review("ev-a", "no-such-category", "false_positive")));
@@ -74,7 +78,8 @@ class RecalibrateCommandTest {
         Run r = Run.of("recalibrate", "--pack", pack.toString(), "--feedback", feedback.toString(), "--texts", events.toString(),
                 "--data", dev.toString(), "-o", out.toString(), "--json-out", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("4 reviews, 2 reviewed events with text; 1 reviews without a text", "1 of categories");
+        assertThat(r.err()).contains("5 reviews, 2 reviewed events with text; 1 reviews without a text", "1 of categories",
+                "1 of conversation verdicts");
         assertThat(r.out()).contains(name);
         ModelPack after = PackLoader.load(out, PackFiles.defaultReadersDir());
         ModelPack old = PackLoader.load(pack, PackFiles.defaultReadersDir());
@@ -116,7 +121,14 @@ class RecalibrateCommandTest {
     }
 
     static String review(String eventId, String category, String label) {
-        return JSON.createObjectNode().put("eventId", eventId).put("category", category).put("label", label)
-                .put("reviewer", "alice").put("time", "2026-12-02T03:00:00Z").put("packVersion", "0.4.0").toString();
+        return review(eventId, category, label, "2026-12-02T03:00:00Z", "event");
+    }
+
+    /** A review as the console writes it to safety.feedback. */
+    static String review(String eventId, String category, String label, String time, String kind) {
+        var n = JSON.createObjectNode().put("eventId", eventId).put("kind", kind).put("category", category)
+                .put("label", label).put("score", 0.5).put("threshold", 0.9).put("reviewer", "alice").put("time", time);
+        n.putObject("pack").put("name", "default").put("version", "0.4.0").put("sha256", "abc");
+        return n.toString();
     }
 }
