@@ -77,17 +77,23 @@ public class EventConsumer {
         }).thenCompose(stage -> stage);
     }
 
+    /** The record headers the parser reads (CloudEvents {@code ce_*} and content type), names lower-cased. */
+    public static Map<String, String> parserHeaders(Iterable<Header> recordHeaders) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : recordHeaders) {
+            if (h.value() != null && (h.key().startsWith("ce_") || h.key().equalsIgnoreCase("content-type"))) {
+                headers.put(h.key().toLowerCase(java.util.Locale.ROOT), new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return headers;
+    }
+
     private static Throwable cause(Throwable err) {
         return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
     private void handle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header h : meta.getHeaders()) {
-            if (h.value() != null && (h.key().startsWith("ce_") || h.key().equalsIgnoreCase("content-type"))) {
-                headers.put(h.key().toLowerCase(java.util.Locale.ROOT), new String(h.value(), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> headers = parserHeaders(meta.getHeaders());
         String key = meta.getKey() == null ? null : meta.getKey().toString();
         String fallbackId = meta.getTopic() + "-" + meta.getPartition() + "-" + meta.getOffset();
         ParseResult r = scoring.parser().parse(msg.getPayload(), headers, key, fallbackId, meta.getTimestamp());
@@ -97,7 +103,8 @@ public class EventConsumer {
         }
         LlmEvent e = r.event();
         ScoreRequest req = new ScoreRequest(e.id(), e.conversationId(), e.tenant(), e.role(), e.text(), e.activations());
-        queue.score(req)
+        Verdict.Source source = new Verdict.Source(meta.getTopic(), meta.getPartition(), meta.getOffset());
+        queue.score(req).thenApply(v -> v.withSource(source))
                 // verdict and turn record written side by side; the offset waits for both (conversation state loses no turn)
                 .thenCompose(v -> publisher.publish(v).toCompletableFuture()
                         .thenCombine(turns.publish(v), (a, b) -> v))
