@@ -10,6 +10,8 @@ public final class Topics {
     public static final String VERDICTS_CHANNEL = "safety-verdicts";
     public static final String DLQ_CHANNEL = "llm-events-dlq";
     public static final String TURNS_CHANNEL = "safety-turns";
+    public static final String REVIEW_CHANNEL = "safety-review";
+    public static final String FEEDBACK_CHANNEL = "safety-feedback";
 
     public static final String EVENTS = "llm.events";
     public static final String FLAGS = "safety.flags";
@@ -19,7 +21,11 @@ public final class Topics {
     public static final String TURNS = "safety.turns";
     /** One conversation verdict per turn, keyed by conversation id; compacted, so it holds each conversation's latest. */
     public static final String CONVERSATIONS = "safety.conversations";
-    public static final List<String> ALL_DEFAULTS = List.of(EVENTS, FLAGS, VERDICTS, DLQ, TURNS, CONVERSATIONS);
+    /** Verdicts with a category scoring just below its threshold (monitor.review.band), keyed by event id. */
+    public static final String REVIEW = "safety.review";
+    /** Reviews from the triage console (true/false positive, unsure), keyed by event id. */
+    public static final String FEEDBACK = "safety.feedback";
+    public static final List<String> ALL_DEFAULTS = List.of(EVENTS, FLAGS, VERDICTS, DLQ, TURNS, CONVERSATIONS, REVIEW, FEEDBACK);
     /** Topic configs the default topics are created with (the others take the broker's defaults). */
     public static final Map<String, Map<String, String>> CONFIGS = Map.of(CONVERSATIONS, Map.of("cleanup.policy", "compact"));
     public static final int DEFAULT_PARTITIONS = 4;
