@@ -83,6 +83,27 @@ public class ConversationResource {
         return Response.seeOther(URI.create(ConsoleLinks.conversation(id, e.body().path("turns").asInt()))).build();
     }
 
+    /** Adds the evidence events the scan missed whose flag verdicts (and so coordinates) the index holds; by event time. */
+    private List<LlmEvent> withFlaggedTurns(List<LlmEvent> scanned, List<EvidenceRow> rows) {
+        List<LlmEvent> all = new ArrayList<>(scanned);
+        java.util.Set<String> have = new java.util.HashSet<>();
+        scanned.forEach(e -> have.add(e.id()));
+        for (EvidenceRow r : rows) {
+            IndexEntry flag = r.eventId() == null || have.contains(r.eventId()) ? null : index.get(IndexEntry.Kind.flag, r.eventId());
+            if (flag != null) {
+                EventFetcher.Fetched f = fetcher.event(FlagResource.source(flag.body()), r.eventId());
+                if (f.event() != null) {
+                    all.add(f.event());
+                }
+                have.add(r.eventId());
+            }
+        }
+        if (all.size() > scanned.size()) {
+            all.sort(java.util.Comparator.comparing(e -> e.time() == null ? Instant.EPOCH : e.time()));
+        }
+        return all;
+    }
+
     private IndexEntry entry(String id, int turns) {
         IndexEntry e = index.get(IndexEntry.Kind.conversation, IndexEntry.conversationKey(id, turns));
         if (e == null) {
@@ -101,15 +122,21 @@ public class ConversationResource {
         String missing = reviewer ? null : "text hidden: the reviewer role sees it";
         if (reviewer) {
             int total = v.path("turns").asInt();
-            List<LlmEvent> events = fetcher.turns(FlagResource.source(v), v.path("conversationId").asText(),
-                    Math.min(total, maxTurns));
+            int held = Math.min(total, maxTurns);
+            List<LlmEvent> events = withFlaggedTurns(fetcher.turns(FlagResource.source(v), v.path("conversationId").asText(),
+                    held), rows);
+            boolean complete = events.size() == held;
+            if (!events.isEmpty() && !complete) {
+                missing = events.size() + " of the last " + held + " turns found (the others are on another partition or "
+                        + "no longer retained); shown by event time";
+            }
             for (int i = 0; i < events.size(); i++) {
                 LlmEvent ev = events.get(i);
                 TextAudit.viewed(identity, ev.id(), "shown");
                 List<TextMarks.Mark> marks = new ArrayList<>();
                 rows.stream().filter(r -> ev.id().equals(r.eventId()))
                         .forEach(r -> marks.add(new TextMarks.Mark(r.start(), r.end(), r.index())));
-                turns.add(new Views.Turn(total - events.size() + i + 1, ev.id(), ev.role() == null ? "" : ev.role(),
+                turns.add(new Views.Turn(complete ? String.valueOf(total - events.size() + i + 1) : "?", ev.id(), ev.role() == null ? "" : ev.role(),
                         ev.id().equals(e.eventId()), Views.Shown.of(ev.text(), marks, rows)));
             }
             if (events.isEmpty()) {

@@ -91,7 +91,9 @@ public class EventFetcher {
 
     /**
      * The last {@code turns} events of a conversation up to and including the record at {@code last}: its partition
-     * read back at most {@code monitor.console.conversation-scan} records, keeping those keyed by the conversation.
+     * read back at most {@code monitor.console.conversation-scan} records, keeping the events of the conversation (by
+     * their parsed conversation id, not the record key: a producer that keys otherwise spreads a conversation over
+     * partitions, and then only the turns on this partition are found).
      */
     public List<LlmEvent> turns(Verdict.Source last, String conversationId, int turns) {
         if (last == null || turns < 1) {
@@ -115,9 +117,9 @@ public class EventFetcher {
                     if (r.offset() > last.offset()) {
                         break;
                     }
-                    if (conversationId.equals(r.key())) {
+                    if (r.value() != null) {
                         LlmEvent e = parse(r);
-                        if (e != null) {
+                        if (e != null && conversationId.equals(e.conversationId())) {
                             kept.addLast(e);
                             if (kept.size() > turns) {
                                 kept.removeFirst();

@@ -62,7 +62,7 @@ public final class Views {
 
     /** A conversation turn as fetched from the events topic (text only for reviewers). */
     @TemplateData
-    public record Turn(int number, String eventId, String role, boolean raised, List<Shown> text) {
+    public record Turn(String number, String eventId, String role, boolean raised, List<Shown> text) {
     }
 
     static String fmt(double d) {

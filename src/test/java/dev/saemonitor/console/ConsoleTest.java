@@ -106,6 +106,28 @@ class ConsoleTest {
     }
 
     @Test
+    void conversationPageShowsItsTurnsInOrderForAReviewerOnly() throws Exception {
+        String conv = "console-conv-" + UUID.randomUUID();
+        String first = conv + "-a", second = conv + "-b";
+        kafka.send(Topics.EVENTS, conv, JSON.writeValueAsString(Map.of("id", first, "conversationId", conv,
+                "role", "prompt", "text", "First turn: tell me about the lighthouse keeper.")));
+        kafka.send(Topics.EVENTS, conv, JSON.writeValueAsString(Map.of("id", second, "conversationId", conv,
+                "role", "completion", "text", "Second turn: the keeper <b>never</b> left.")));
+        ConsoleSession reviewer = ConsoleSession.login("reviewer", "reviewer-demo");
+        String link = ConsoleLinks.conversation(conv, 2);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(reviewer.get("/console?kind=conversation").asString()).contains(link.replace("&", "&amp;")));
+        String page = reviewer.get(link).then().statusCode(200).extract().asString();
+        // text split by evidence marks: assert on runs between them
+        assertThat(page).contains("<b>turn 1</b>").contains("the lighthouse keeper.").contains("&gt;never&lt;/b&gt;")
+                .doesNotContain("<b>never</b>");
+        assertThat(page.indexOf("the lighthouse keeper.")).isLessThan(page.indexOf("&gt;never&lt;/b&gt;"));
+        assertThat(page).contains("class=\"turn raised\"><b>turn 2</b>");
+        ConsoleSession viewer = ConsoleSession.login("viewer", "viewer-demo");
+        assertThat(viewer.get(link).asString()).doesNotContain("lighthouse").contains("text hidden");
+    }
+
+    @Test
     void verdictsJustBelowAThresholdGoToTheReviewQueueAndTheConsoleListsThem() throws Exception {
         // fixed texts give fixed scores: with the test pack some category of at least one of them falls in [0.4, 0.5)
         List<String> ids = new java.util.ArrayList<>();
