@@ -3,8 +3,6 @@ package dev.saemonitor.console;
 import dev.saemonitor.publish.ConsoleLinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.saemonitor.config.MonitorConfig;
-import dev.saemonitor.ingest.LlmEvent;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.scoring.ScoringService;
 import io.quarkus.qute.Location;
@@ -26,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,22 +39,20 @@ public class ConversationResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Template conversation;
     private final ConsoleIndex index;
-    private final EventFetcher fetcher;
+    private final ConversationTurns turns;
     private final ScoringService scoring;
     private final FeedbackPublisher feedback;
     private final SecurityIdentity identity;
-    private final int maxTurns;
 
     public ConversationResource(@Location("console/conversation.html") Template conversation, ConsoleIndex index,
-                                EventFetcher fetcher, ScoringService scoring, FeedbackPublisher feedback,
-                                SecurityIdentity identity, MonitorConfig config) {
+                                ConversationTurns turns, ScoringService scoring, FeedbackPublisher feedback,
+                                SecurityIdentity identity) {
         this.conversation = conversation;
         this.index = index;
-        this.fetcher = fetcher;
+        this.turns = turns;
         this.scoring = scoring;
         this.feedback = feedback;
         this.identity = identity;
-        this.maxTurns = config.conversations().maxTurns();
     }
 
     @GET
@@ -83,27 +78,6 @@ public class ConversationResource {
         return Response.seeOther(URI.create(ConsoleLinks.conversation(id, e.body().path("turns").asInt()))).build();
     }
 
-    /** Adds the evidence events the scan missed whose flag verdicts (and so coordinates) the index holds; by event time. */
-    private List<LlmEvent> withFlaggedTurns(List<LlmEvent> scanned, List<EvidenceRow> rows) {
-        List<LlmEvent> all = new ArrayList<>(scanned);
-        java.util.Set<String> have = new java.util.HashSet<>();
-        scanned.forEach(e -> have.add(e.id()));
-        for (EvidenceRow r : rows) {
-            IndexEntry flag = r.eventId() == null || have.contains(r.eventId()) ? null : index.get(IndexEntry.Kind.flag, r.eventId());
-            if (flag != null) {
-                EventFetcher.Fetched f = fetcher.event(FlagResource.source(flag.body()), r.eventId());
-                if (f.event() != null) {
-                    all.add(f.event());
-                }
-                have.add(r.eventId());
-            }
-        }
-        if (all.size() > scanned.size()) {
-            all.sort(java.util.Comparator.comparing(e -> e.time() == null ? Instant.EPOCH : e.time()));
-        }
-        return all;
-    }
-
     private IndexEntry entry(String id, int turns) {
         IndexEntry e = index.get(IndexEntry.Kind.conversation, IndexEntry.conversationKey(id, turns));
         if (e == null) {
@@ -118,38 +92,14 @@ public class ConversationResource {
         ModelPack pack = scoring.scorer() == null ? null : scoring.scorer().pack();
         List<EvidenceRow> rows = EvidenceRow.of(v.path("evidence"), pack);
         boolean reviewer = identity.hasRole(Roles.REVIEWER);
-        List<Views.Turn> turns = new ArrayList<>();
-        String missing = reviewer ? null : "text hidden: the reviewer role sees it";
-        if (reviewer) {
-            int total = v.path("turns").asInt();
-            int held = Math.min(total, maxTurns);
-            List<LlmEvent> events = withFlaggedTurns(fetcher.turns(FlagResource.source(v), v.path("conversationId").asText(),
-                    held), rows);
-            boolean complete = events.size() == held;
-            if (!events.isEmpty() && !complete) {
-                missing = events.size() + " of the last " + held + " turns found (the others are on another partition or "
-                        + "no longer retained); shown by event time";
-            }
-            for (int i = 0; i < events.size(); i++) {
-                LlmEvent ev = events.get(i);
-                TextAudit.viewed(identity, ev.id(), "shown");
-                List<TextMarks.Mark> marks = new ArrayList<>();
-                rows.stream().filter(r -> ev.id().equals(r.eventId()))
-                        .forEach(r -> marks.add(new TextMarks.Mark(r.start(), r.end(), r.index())));
-                turns.add(new Views.Turn(complete ? String.valueOf(total - events.size() + i + 1) : "?", ev.id(), ev.role() == null ? "" : ev.role(),
-                        ev.id().equals(e.eventId()), Views.Shown.of(ev.text(), marks, rows)));
-            }
-            if (events.isEmpty()) {
-                missing = "no turns found in the events topic (no longer retained, or past the scan of "
-                        + "monitor.console.conversation-scan records)";
-            }
-        }
+        ConversationTurns.Shown shown = reviewer ? turns.of(e, rows)
+                : new ConversationTurns.Shown(List.of(), "text hidden: the reviewer role sees it");
         return conversation.data("user", identity.getPrincipal().getName()).data("reviewer", reviewer)
                 .data("conversationId", v.path("conversationId").asText()).data("turnCount", v.path("turns").asInt())
                 .data("lastEventId", e.eventId()).data("severity", e.severity())
                 .data("packVersion", v.path("pack").path("version").asText("")).data("source", Views.source(v))
                 .data("categories", Views.CategoryRow.of(v.path("categories"), List.of())).data("evidence", rows)
-                .data("turns", turns).data("missing", missing).data("error", error)
+                .data("turns", shown.turns()).data("missing", shown.missing()).data("error", error)
                 .data("reviews", index.reviewsOf(e.eventId()).stream().map(Views.ReviewRow::of).toList())
                 .data("reviewAction", ConsoleLinks.conversation(v.path("conversationId").asText(), v.path("turns").asInt())
                         .replace("?turns=", "/review?turns="))
