@@ -188,6 +188,29 @@ class ConsoleTest {
         assertThat(viewer.get(ConsoleLinks.flag(someId)).asString()).contains("in review band");
     }
 
+    @jakarta.inject.Inject
+    EventFetcher fetcher;
+
+    @Test
+    void anOffsetTheTopicNoLongerHoldsIsReportedNotRetained() throws Exception {
+        String topic = "console.retention." + UUID.randomUUID();
+        String id = "retained-" + UUID.randomUUID();
+        kafka.send(topic, "k", JSON.writeValueAsString(Map.of("id", id, "text", "old text")));
+        kafka.send(topic, "k", JSON.writeValueAsString(Map.of("id", id + "-2", "text", "newer text")));
+        assertThat(fetcher.event(new dev.saemonitor.scoring.Verdict.Source(topic, 0, 0), id).event().text()).isEqualTo("old text");
+        assertThat(fetcher.event(new dev.saemonitor.scoring.Verdict.Source(topic, 0, 1), id).missing())
+                .as("another event at the coordinates").contains("another event");
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", KafkaBrokerResource.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(1))).all().get();
+        }
+        EventFetcher.Fetched gone = fetcher.event(new dev.saemonitor.scoring.Verdict.Source(topic, 0, 0), id);
+        assertThat(gone.event()).isNull();
+        assertThat(gone.missing()).startsWith("no longer retained").doesNotContain("old text");
+    }
+
     static String managementUrl(String path) {
         int port = ConfigProvider.getConfig().getValue("quarkus.management.port", Integer.class);
         return "http://localhost:" + port + path;
