@@ -35,6 +35,9 @@ public final class ReaderModel implements AutoCloseable {
     private final int overlap;
     private final int hiddenSize;
     private final boolean batchDependent;
+    private final boolean causal;
+    private final boolean positionIds;
+    private final List<ReaderGraph.FixedInput> fixed;
     private final java.util.concurrent.ExecutorService pool;
 
     private ReaderModel(HuggingFaceTokenizer tokenizer, OrtEnvironment env, OrtSession session, ReaderGraph.Exposed g,
@@ -49,15 +52,33 @@ public final class ReaderModel implements AutoCloseable {
         this.maxTokens = maxTokens;
         this.overlap = overlap;
         this.batchDependent = g.batchDependent();
+        this.causal = g.causal();
+        this.positionIds = g.hasPositionIds();
+        this.fixed = g.fixed();
         this.pool = parallel > 1 ? java.util.concurrent.Executors.newFixedThreadPool(parallel,
                 r -> Thread.ofPlatform().name("sae-reader").daemon().unstarted(r)) : null;
         this.hiddenSize = probeHiddenSize();
     }
 
+    /**
+     * What pack.yaml says of a reader beyond its files: its family (null: detected from the graph), the
+     * residual-stream tensor pattern (null: the family's), and the tokens put before each window ({@code bos}:
+     * null or {@code "tokenizer"}: the tokenizer's own special tokens, for an encoder [CLS] before and [SEP] after;
+     * {@code "none"}; or a token id).
+     */
+    public record Options(ReaderFamily family, String residualPattern, String bos) {
+        public static final Options DEFAULT = new Options(null, null, null);
+    }
+
     /** Opens the reader, checking the graph's names and that the layer output runs. */
     public static ReaderModel open(OrtEnvironment env, InferenceSettings settings, Path onnx, Path tokenizerJson,
                                    int layer, int maxTokens, int overlap) {
-        ReaderGraph.Exposed g = ReaderGraph.expose(onnx, layer);
+        return open(env, settings, onnx, tokenizerJson, layer, maxTokens, overlap, Options.DEFAULT);
+    }
+
+    public static ReaderModel open(OrtEnvironment env, InferenceSettings settings, Path onnx, Path tokenizerJson,
+                                   int layer, int maxTokens, int overlap, Options reader) {
+        ReaderGraph.Exposed g = ReaderGraph.expose(onnx, layer, reader.family(), reader.residualPattern());
         // single-threaded calls side by side beat one call on many threads for these small encoders
         // (all-MiniLM-L6-v2-q layer 3, one window per call, 2 cores: 7.6k tokens/s with 2 intra-op threads,
         // 18.6k with 2 parallel calls); batched fp32 readers are no slower this way (docs/performance.md)
@@ -70,20 +91,40 @@ public final class ReaderModel implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw PackException.of(tokenizerJson, "not a loadable tokenizer.json (" + e.getMessage() + ")");
         }
-        long[] specials = tok.encode("", true, false).getIds();
-        if (specials.length < 1) {
-            tok.close();
-            throw PackException.of(tokenizerJson, "tokenizer adds no special tokens; expected a BERT-style [CLS] ... [SEP]");
-        }
-        long[] prefix = {specials[0]};
-        long[] suffix = java.util.Arrays.copyOfRange(specials, 1, specials.length);
+        long[][] around = specials(tok, tokenizerJson, g.causal(), reader.bos());
         try {
             OrtSession s = env.createSession(g.model(), options);
-            return new ReaderModel(tok, env, s, g, prefix, suffix, maxTokens, overlap, parallel);
+            return new ReaderModel(tok, env, s, g, around[0], around[1], maxTokens, overlap, parallel);
         } catch (OrtException e) {
             tok.close();
             throw PackException.of(onnx, "ONNX Runtime refused the reader graph (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The tokens before and after each window's content. An encoder keeps the tokenizer's [CLS] … [SEP]; a causal
+     * reader gets only a prefix (its BOS, if the tokenizer or pack.yaml gives one): nothing after the content can
+     * change a causal model's activations of it, so a suffix would only cost compute.
+     */
+    private static long[][] specials(HuggingFaceTokenizer tok, Path tokenizerJson, boolean causal, String bos) {
+        if (bos != null && !bos.equals("tokenizer")) {
+            long[] prefix = bos.equals("none") ? new long[0] : new long[] {Long.parseLong(bos)};
+            return new long[][] {prefix, new long[0]};
+        }
+        long[] specials = tok.encode("", true, false).getIds();
+        if (causal) {
+            return new long[][] {specials, new long[0]};
+        }
+        if (specials.length < 1) {
+            tok.close();
+            throw PackException.of(tokenizerJson, "tokenizer adds no special tokens; expected a BERT-style [CLS] ... [SEP]");
+        }
+        return new long[][] {{specials[0]}, java.util.Arrays.copyOfRange(specials, 1, specials.length)};
+    }
+
+    /** True when the reader's attention is causal (a decoder LM): see {@link TokenWindows#planCausal}. */
+    public boolean causal() {
+        return causal;
     }
 
     public int hiddenSize() {
@@ -101,8 +142,10 @@ public final class ReaderModel implements AutoCloseable {
     }
 
     private int probeHiddenSize() throws OrtException {
-        try (Batch b = new Batch(1, prefix.length + suffix.length)) {
-            b.put(0, new long[0]);
+        // a causal reader without BOS has no token to run on but content: one is enough to read the width
+        long[] content = prefix.length + suffix.length == 0 ? new long[] {0} : new long[0];
+        try (Batch b = new Batch(1, prefix.length + suffix.length + content.length)) {
+            b.put(0, content);
             try (OrtSession.Result r = session.run(b.inputs(), java.util.Set.of(outputName))) {
                 long[] shape = ((OnnxTensor) r.get(0)).getInfo().getShape();
                 return (int) shape[2];
@@ -157,7 +200,8 @@ public final class ReaderModel implements AutoCloseable {
         for (int i = 0; i < texts.size(); i++) {
             TokenizedText t = texts.get(i);
             rows[i] = new float[t.length() * hiddenSize];
-            for (TokenWindows.Window w : TokenWindows.plan(t.length(), windowSize(), overlap)) {
+            for (TokenWindows.Window w : causal ? TokenWindows.planCausal(t.length(), windowSize(), overlap)
+                    : TokenWindows.plan(t.length(), windowSize(), overlap)) {
                 jobs.add(new Job(i, w));
                 windowCounts[i]++;
             }
@@ -268,6 +312,17 @@ public final class ReaderModel implements AutoCloseable {
             tensors.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
             if (tokenTypeIds) {
                 tensors.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[size * len]), shape));
+            }
+            if (positionIds) {
+                // right padding: every row counts positions from 0 at its first token
+                long[] pos = new long[size * len];
+                for (int i = 0; i < pos.length; i++) {
+                    pos[i] = i % len;
+                }
+                tensors.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), shape));
+            }
+            for (ReaderGraph.FixedInput f : fixed) {
+                tensors.put(f.name(), FixedTensors.of(env, f, size));
             }
             return tensors;
         }

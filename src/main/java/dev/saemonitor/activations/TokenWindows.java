@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Covers a token sequence with overlapping windows and gives each token to exactly one window:
- * the one where it sits farthest from an edge, so every token is scored once with context on both sides.
+ * Covers a token sequence with overlapping windows and gives each token to exactly one window. For a
+ * bidirectional reader ({@link #plan}) that is the window where it sits farthest from an edge, so every token is
+ * scored once with context on both sides. For a causal reader ({@link #planCausal}) a token sees only what comes
+ * before it in its window, so a window's first {@code overlap} tokens are a warm-up: they give context and are
+ * scored by the previous window, and every token past the first window is read with at least {@code overlap} tokens
+ * before it. Either way no token is counted twice.
  */
 public final class TokenWindows {
     private TokenWindows() {
@@ -43,6 +47,21 @@ public final class TokenWindows {
             }
             start += step;
         }
+        return owned(out, tokens);
+    }
+
+    /** As {@link #plan}, for a causal reader: each window owns the tokens after the previous window's end. */
+    public static List<Window> planCausal(int tokens, int size, int overlap) {
+        List<Window> starts = plan(tokens, size, overlap);
+        List<Window> out = new ArrayList<>(starts.size());
+        for (int i = 0; i < starts.size(); i++) {
+            Window w = starts.get(i);
+            out.add(new Window(w.start(), w.end(), i == 0 ? 0 : starts.get(i - 1).end(), w.end()));
+        }
+        return out;
+    }
+
+    private static List<Window> owned(List<Window> out, int tokens) {
         List<Window> owned = new ArrayList<>(out.size());
         for (int i = 0; i < out.size(); i++) {
             Window w = out.get(i);

@@ -121,31 +121,62 @@ public final class ConversationCalibrator {
                     + " candidates, " + m.get("features") + " features, C " + head.c() + ", CV AUROC "
                     + String.format("%.3f", cvAuroc));
         }
-        // every conversation scored out-of-fold at every turn, through the scorer the service runs
+        // every conversation scored out-of-fold at every turn, through the scorer the service runs; the heads' own
+        // scores, since a conversation flags when its head crosses the head threshold or one of its turns crosses the
+        // event threshold (ConversationScorer.rawScores), and only the first part has a threshold to choose
         int n = convs.size();
         double[][] oof = new double[cats.size()][n];
+        boolean[][] eventFlagged = new boolean[n][];
+        for (int k = 0; k < n; k++) {
+            eventFlagged[k] = ConversationTurns.eventFlags(pack.catalog(), turns.get(k));
+        }
         for (int f = 0; f < HeadFitter.FOLDS; f++) {
             ConversationScorer foldScorer = new ConversationScorer(
                     pack.catalog().withConversation(new Catalog.Conversation(options.window(), options.maxParts(), foldHeads.get(f))), dSae);
             for (int k = 0; k < n; k++) {
                 if (HeadFitter.fold(convGroup[k]) == f) {
-                    double[] s = ConversationTurns.pagingScores(foldScorer, turns.get(k));
+                    double[] s = ConversationTurns.pagingHeadScores(foldScorer, turns.get(k));
                     for (int c = 0; c < s.length; c++) {
                         oof[c][k] = s[c];
                     }
                 }
             }
         }
+        int[] benign = IntStream.range(0, n).filter(k -> convs.get(k).benign()).toArray();
+        double baselineFpr = (double) IntStream.of(benign).filter(k -> any(eventFlagged[k])).count() / Math.max(1, benign.length);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("data", dataName);
+        metrics.put("window", options.window());
+        metrics.put("conversations", n);
+        metrics.put("benignConversations", benign.length);
+        metrics.put("targetFpr", options.targetFpr());
+        metrics.put("eventFlagBenignFpr", baselineFpr);
+        metrics.put("categories", perCat);
+        if (baselineFpr >= options.targetFpr()) {
+            // the turns' own event flags already spend the budget: a head could only add benign pages
+            log.accept(String.format("conversation heads dropped: the turns' event flags alone flag %.3f of the benign "
+                    + "conversations, at or over the %.3f target; the baseline is kept", baselineFpr, options.targetFpr()));
+            metrics.put("cvUnionBenignFpr", baselineFpr);
+            metrics.put("headsDropped", true);
+            return new Result(null, metrics);
+        }
         int[] fittedCats = IntStream.range(0, cats.size())
                 .filter(c -> heads.stream().anyMatch(h -> h.name().equals(cats.get(c).name()))).toArray();
-        int[] benign = IntStream.range(0, n).filter(k -> convs.get(k).benign()).toArray();
         double[][] benignScores = new double[fittedCats.length][benign.length];
         for (int j = 0; j < fittedCats.length; j++) {
             for (int e = 0; e < benign.length; e++) {
-                benignScores[j][e] = oof[fittedCats[j]][benign[e]];
+                // a conversation its turns already flag counts in the union whatever the head threshold
+                benignScores[j][e] = eventFlagged[benign[e]][fittedCats[j]] ? 1 : oof[fittedCats[j]][benign[e]];
             }
         }
-        JointThresholds.Result thr = JointThresholds.choose(benignScores, options.targetFpr());
+        boolean[] flaggedElsewhere = new boolean[benign.length];
+        for (int e = 0; e < benign.length; e++) {
+            for (int c = 0; c < cats.size(); c++) {
+                int cc = c;
+                flaggedElsewhere[e] |= eventFlagged[benign[e]][c] && IntStream.of(fittedCats).noneMatch(x -> x == cc);
+            }
+        }
+        JointThresholds.Result thr = JointThresholds.choose(withFlagged(benignScores, flaggedElsewhere), options.targetFpr());
         List<Catalog.ConversationHead> out = new ArrayList<>();
         for (int j = 0; j < fittedCats.length; j++) {
             Catalog.ConversationHead h = heads.get(j);
@@ -153,24 +184,20 @@ public final class ConversationCalibrator {
             double t = thr.thresholds()[j];
             out.add(new Catalog.ConversationHead(h.name(), h.bias(), h.eventWeight(), t, h.features(),
                     new Catalog.ThresholdChoice("share of benign conversations flagged in any category at any turn, "
-                            + "out-of-fold", options.targetFpr(), dataName, LocalDate.now().toString(), benign.length,
+                            + "by the head or a turn's event score, out-of-fold", options.targetFpr(), dataName,
+                            LocalDate.now().toString(), benign.length,
                             (int) convs.stream().filter(cv -> cv.labels().contains(h.name())).count())));
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) perCat.get(h.name());
-            double[] pos = IntStream.range(0, n).filter(k -> convs.get(k).labels().contains(h.name()))
-                    .mapToDouble(k -> oof[fittedCats[jf]][k]).toArray();
+            int[] pos = IntStream.range(0, n).filter(k -> convs.get(k).labels().contains(h.name())).toArray();
+            long caught = IntStream.of(pos).filter(k -> oof[fittedCats[jf]][k] >= t || eventFlagged[k][fittedCats[jf]]).count();
+            long byEvents = IntStream.of(pos).filter(k -> eventFlagged[k][fittedCats[jf]]).count();
             m.put("threshold", t);
-            m.put("cvRecall", RocMath.rateAtOrAbove(pos, t));
+            m.put("cvRecall", (double) caught / Math.max(1, pos.length));
+            m.put("cvRecallEventFlagsOnly", (double) byEvents / Math.max(1, pos.length));
             m.put("cvBenignFpr", thr.fpr()[j]);
         }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("data", dataName);
-        metrics.put("window", options.window());
-        metrics.put("conversations", n);
-        metrics.put("benignConversations", benign.length);
-        metrics.put("targetFpr", options.targetFpr());
         metrics.put("cvUnionBenignFpr", thr.unionFpr());
-        metrics.put("categories", perCat);
         return new Result(new Catalog.Conversation(options.window(), options.maxParts(), out), metrics);
     }
 
@@ -216,6 +243,28 @@ public final class ConversationCalibrator {
                     round(benignTurnShare[slots[col]])));
         }
         return new Catalog.ConversationHead(name, round(h.bias()), eventWeight, threshold, fs, choice);
+    }
+
+    private static boolean any(boolean[] b) {
+        for (boolean x : b) {
+            if (x) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code scores} with one more row (category) that is 1 exactly where {@code flagged}: benign conversations a
+     * category without a head flags through its turns, which count in the union too.
+     */
+    private static double[][] withFlagged(double[][] scores, boolean[] flagged) {
+        double[][] out = java.util.Arrays.copyOf(scores, scores.length + 1);
+        out[scores.length] = new double[flagged.length];
+        for (int e = 0; e < flagged.length; e++) {
+            out[scores.length][e] = flagged[e] ? 1 : 0;
+        }
+        return out;
     }
 
     private static int[] withColumn(int[] columns, int col) {

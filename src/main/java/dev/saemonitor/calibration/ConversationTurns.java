@@ -2,9 +2,11 @@ package dev.saemonitor.calibration;
 
 import dev.saemonitor.conversation.ConversationScorer;
 import dev.saemonitor.conversation.TurnFeatures;
+import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.scoring.CategoryScorer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The {@link TurnFeatures} of every turn of labelled conversations, computed from encoded turn texts exactly as
@@ -42,9 +44,34 @@ public final class ConversationTurns {
      * verdicts flagged.
      */
     public static double[] pagingScores(ConversationScorer scorer, List<TurnFeatures> turns) {
+        return maxOverPrefixes(scorer, turns, scorer::rawScores);
+    }
+
+    /** As {@link #pagingScores}, of the heads' own scores ({@link ConversationScorer#headScores}). */
+    public static double[] pagingHeadScores(ConversationScorer scorer, List<TurnFeatures> turns) {
+        return maxOverPrefixes(scorer, turns, scorer::headScores);
+    }
+
+    /**
+     * Per category, whether a turn of the conversation reaches the category's event threshold: such a conversation
+     * flags whatever its head says (every turn is in the window of the verdict published after it).
+     */
+    public static boolean[] eventFlags(Catalog catalog, List<TurnFeatures> turns) {
+        List<Catalog.Category> cats = catalog.categories();
+        boolean[] out = new boolean[cats.size()];
+        for (TurnFeatures t : turns) {
+            for (int c = 0; c < cats.size() && c < t.eventScores().length; c++) {
+                out[c] |= t.eventScores()[c] >= cats.get(c).threshold();
+            }
+        }
+        return out;
+    }
+
+    private static double[] maxOverPrefixes(ConversationScorer scorer, List<TurnFeatures> turns,
+                                            Function<List<TurnFeatures>, double[]> score) {
         double[] best = null;
         for (int t = 1; t <= turns.size(); t++) {
-            double[] s = scorer.rawScores(turns.subList(0, t));
+            double[] s = score.apply(turns.subList(0, t));
             if (best == null) {
                 best = s;
             } else {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saemonitor.bench.Accounting;
 import dev.saemonitor.bench.BenchTraffic;
 import dev.saemonitor.bench.Percentiles;
+import dev.saemonitor.bench.SaeStageBench;
 import dev.saemonitor.bench.PipelineDriver;
 import dev.saemonitor.bench.ServiceProcess;
 import dev.saemonitor.broker.EmbeddedKafka;
@@ -50,6 +51,15 @@ public class BenchCommand implements Callable<Integer> {
     Path jsonOut;
     @Option(names = "--service-prop", description = "extra -D property for the service, e.g. monitor.batch.max-events=64")
     List<String> serviceProps = new ArrayList<>();
+    @Option(names = "--sae-stage", description = "only time the SAE stage, full encoder against the monitored-features "
+            + "slice, on synthetic jumprelu SAEs (no service, no broker)")
+    boolean saeStage;
+    @Option(names = "--sae-widths", split = ",", defaultValue = "16384,131072", description = "--sae-stage: d_sae values (default: ${DEFAULT-VALUE})")
+    int[] saeWidths;
+    @Option(names = "--sae-features", defaultValue = "128", description = "--sae-stage: monitored features (default: ${DEFAULT-VALUE})")
+    int saeFeatures;
+    @Option(names = "--sae-rows", defaultValue = "512", description = "--sae-stage: token vectors per run (default: ${DEFAULT-VALUE})")
+    int saeRows;
     @Spec
     CommandSpec spec;
 
@@ -58,6 +68,10 @@ public class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (saeStage) {
+            SaeStageBench.run(out, packOptions.settings().sessionOptions().options(), saeWidths, saeFeatures, saeRows, 15);
+            return MonitorCli.OK;
+        }
         if (!Files.isRegularFile(jar)) {
             throw new BadInputException(jar + " missing: build it first with ./mvnw package -DskipTests");
         }
@@ -73,7 +87,7 @@ public class BenchCommand implements Callable<Integer> {
         Path log = Files.createTempFile("sae-monitor-bench", ".log");
         try (ServiceProcess svc = ServiceProcess.start(jar, servers, packOptions.pack, log, serviceProps);
              PipelineDriver driver = new PipelineDriver(servers, Topics.EVENTS, Topics.VERDICTS);
-             SafetyScorer rawScorer = packOptions.open()) {
+             SafetyScorer rawScorer = SafetyScorer.open(packOptions.load(), packOptions.settings(), true)) {
             long readyMs = svc.awaitReady(Duration.ofMinutes(2));
             report.put("readyMs", readyMs);
             out.printf("service ready in %d ms (log: %s)%n", readyMs, log);

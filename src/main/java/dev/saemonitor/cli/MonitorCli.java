@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Watches LLM traffic through a reader model and a sparse autoencoder.",
         subcommands = {ServeCommand.class, ScoreCommand.class, ExtractCommand.class, EncodeCommand.class,
                 ImportSaeCommand.class, InitPackCommand.class, TrainSaeCommand.class, LabelFeaturesCommand.class,
-                CalibrateCommand.class, EvalCommand.class, BenchCommand.class, BrokerCommand.class})
+                CalibrateCommand.class, RecalibrateCommand.class, EvalCommand.class, BenchCommand.class, BrokerCommand.class})
 public class MonitorCli {
     public static final int OK = 0;
     public static final int INTERNAL = 1;

@@ -34,7 +34,7 @@ public class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (SafetyScorer scorer = packOptions.open()) {
+        try (SafetyScorer scorer = SafetyScorer.open(packOptions.load(), packOptions.settings(), true)) {
             List<ScoreRequest> pending = new ArrayList<>();
             Exception[] failure = new Exception[1];
             input.forEach(System.in, item -> {

@@ -52,6 +52,10 @@ public class ServeCommand implements Callable<Integer> {
             if (!noDemo) {
                 System.setProperty("monitor.demo-traffic.enabled", "true");
             }
+            // the in-process broker has the OTLP topics (Topics.ALL_DEFAULTS), so the OpenTelemetry input is on there
+            if (configValue("monitor.otel.enabled").isEmpty()) {
+                System.setProperty("monitor.otel.enabled", "true");
+            }
             if (configValue("monitor.conversations.state-dir").isEmpty()) {
                 System.setProperty("monitor.conversations.state-dir", EmbeddedStateDir.fresh().toString());
             }

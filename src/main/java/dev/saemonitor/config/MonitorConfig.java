@@ -75,6 +75,8 @@ public interface MonitorConfig {
 
     /** The review queue: verdicts scoring just below a threshold, for a second look. */
     Review review();
+    /** OpenTelemetry GenAI input: spans and log records as the Collector's Kafka exporter writes them. */
+    Otel otel();
 
     /** Sample traffic fed into the in-process broker by {@code serve} when no Kafka is configured. */
     @WithName("demo-traffic")
@@ -124,6 +126,52 @@ public interface MonitorConfig {
         /** Reviews from the console, keyed by event id. */
         @WithDefault(Topics.FEEDBACK)
         String feedback();
+
+        /** OTLP traces in (the Collector Kafka exporter's traces topic), read when monitor.otel.enabled. */
+        @WithName("otlp-spans")
+        @WithDefault(Topics.OTLP_SPANS)
+        String otlpSpans();
+
+        /** OTLP logs in (the Collector Kafka exporter's logs topic), read when monitor.otel.enabled. */
+        @WithName("otlp-logs")
+        @WithDefault(Topics.OTLP_LOGS)
+        String otlpLogs();
+    }
+
+    /**
+     * OpenTelemetry GenAI input (dev.saemonitor.ingest.otel): spans with gen_ai.input/output.messages and
+     * gen_ai.* event log records become prompt and completion events, scored like those of the events topic.
+     */
+    interface Otel {
+        /**
+         * Consume the OTLP topics (off by default: a cluster may not have them; {@code serve} with the in-process
+         * broker turns it on, the topics being created there).
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Encoding of the spans topic's records, as the exporter's traces encoding: otlp_proto or otlp_json. */
+        @WithName("spans-encoding")
+        @WithDefault("otlp_proto")
+        OtlpEncoding spansEncoding();
+
+        /** Encoding of the logs topic's records, as the exporter's logs encoding: otlp_proto or otlp_json. */
+        @WithName("logs-encoding")
+        @WithDefault("otlp_proto")
+        OtlpEncoding logsEncoding();
+
+        /** Resource attribute whose string value is the event's tenant (absent: no tenant). */
+        @WithName("tenant-attribute")
+        @WithDefault("tenant.id")
+        String tenantAttribute();
+    }
+
+    /** Payload encodings of the Collector's Kafka exporter that the monitor reads (a typed key: a typo fails start-up). */
+    enum OtlpEncoding {
+        /** Protobuf ExportTraceServiceRequest / ExportLogsServiceRequest bytes (the exporter's default). */
+        otlp_proto,
+        /** The OTLP/JSON mapping of the same messages. */
+        otlp_json
     }
 
     /**

@@ -12,6 +12,8 @@ public final class Topics {
     public static final String TURNS_CHANNEL = "safety-turns";
     public static final String REVIEW_CHANNEL = "safety-review";
     public static final String FEEDBACK_CHANNEL = "safety-feedback";
+    public static final String OTLP_SPANS_CHANNEL = "otlp-spans";
+    public static final String OTLP_LOGS_CHANNEL = "otlp-logs";
 
     public static final String EVENTS = "llm.events";
     public static final String FLAGS = "safety.flags";
@@ -25,7 +27,11 @@ public final class Topics {
     public static final String REVIEW = "safety.review";
     /** Reviews from the triage console (true/false positive, unsure), keyed by event id. */
     public static final String FEEDBACK = "safety.feedback";
-    public static final List<String> ALL_DEFAULTS = List.of(EVENTS, FLAGS, VERDICTS, DLQ, TURNS, CONVERSATIONS, REVIEW, FEEDBACK);
+    /** The OpenTelemetry Collector Kafka exporter's default topics for traces and logs (monitor.otel.*). */
+    public static final String OTLP_SPANS = "otlp_spans";
+    public static final String OTLP_LOGS = "otlp_logs";
+    public static final List<String> ALL_DEFAULTS = List.of(EVENTS, FLAGS, VERDICTS, DLQ, TURNS, CONVERSATIONS, REVIEW, FEEDBACK,
+            OTLP_SPANS, OTLP_LOGS);
     /** Topic configs the default topics are created with (the others take the broker's defaults). */
     public static final Map<String, Map<String, String>> CONFIGS = Map.of(CONVERSATIONS, Map.of("cleanup.policy", "compact"));
     public static final int DEFAULT_PARTITIONS = 4;

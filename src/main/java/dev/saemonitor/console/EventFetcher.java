@@ -51,7 +51,7 @@ public class EventFetcher {
     /** The event at {@code at}, checked to be {@code eventId}. */
     public Fetched event(Verdict.Source at, String eventId) {
         if (at == null) {
-            return Fetched.none("no source coordinates (scored over HTTP or by an older version)");
+            return Fetched.none("no source coordinates (scored over HTTP, from OpenTelemetry input, or by an older version)");
         }
         TopicPartition tp = new TopicPartition(at.topic(), at.partition());
         try (KafkaConsumer<String, byte[]> c = kafka.consumer("sae-monitor-console-fetch")) {

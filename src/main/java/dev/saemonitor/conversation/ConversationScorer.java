@@ -4,7 +4,6 @@ import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.sae.SparseCodes;
 import dev.saemonitor.scoring.CategoryScorer;
 import dev.saemonitor.scoring.Pooling;
-import dev.saemonitor.scoring.Segments;
 import dev.saemonitor.scoring.Verdict;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,9 +18,10 @@ import java.util.function.IntFunction;
  * {@code sigmoid(bias + eventWeight * J + sum(weight_f * X_f))} over the last {@code window} turns: {@code J} is the
  * category's event head applied across turns ({@link Reassembly}: the best set of up to {@code maxParts} turns
  * scored as one segment, so the parts of a request spread over turns are judged together, a completion with the
- * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window. A category without a
- * head (or a catalog without a conversation section) keeps the baseline: the maximum of the turns' event scores
- * at the event threshold.
+ * prompt it answers), and {@code X_f} feature f's turn value max-pooled across the window; the category flags when
+ * that score crosses the head threshold or a recent turn's event score crosses the event threshold
+ * ({@link #rawScores}). A category without a head (or a catalog without a conversation section) keeps the
+ * baseline: the maximum of the turns' event scores at the event threshold.
  */
 public final class ConversationScorer {
     /** Event scores are clamped before their logit so a score of exactly 0 or 1 stays finite. */
@@ -36,6 +36,7 @@ public final class ConversationScorer {
     private final Catalog.ConversationHead[] heads;
     private final int[][] termSlot;
     private final Reassembly reassembly;
+    private final TurnReader reader;
     private final ConversationEvidence explainer;
 
     public ConversationScorer(Catalog catalog, int dSae) {
@@ -76,6 +77,7 @@ public final class ConversationScorer {
             slotOf[turnFeatures[i]] = i;
         }
         this.reassembly = new Reassembly(catalog, dSae);
+        this.reader = new TurnReader(catalog, turnFeatures, slotOf, reassembly);
         this.termSlot = new int[cats.size()][];
         for (int c = 0; c < cats.size(); c++) {
             termSlot[c] = heads[c] == null ? new int[0]
@@ -123,60 +125,13 @@ public final class ConversationScorer {
     }
 
     /**
-     * One turn's features from its codes, rows {@code [fromRow, toRow)}, segmented as the event heads are: a
-     * feature's turn value is its largest segment mean, a segment shorter than the segment width being averaged
-     * over the width (a rolling mean over a fixed window);
-     * {@code scored} is the event scoring of the same rows, {@code spans} maps a token of the turn to its span
-     * (null: no spans).
+     * One turn's features from its codes, rows {@code [fromRow, toRow)} ({@link TurnReader#read}); {@code scored} is
+     * the event scoring of the same rows, {@code spans} maps a token of the turn to its span (null: no spans).
      */
     public TurnFeatures turn(String eventId, String role, long timeMs, SparseCodes codes, int fromRow, int toRow,
                              int[] blockStarts, CategoryScorer.Scored scored, CategoryScorer.SpanLookup spans) {
-        float[] best = new float[turnFeatures.length];
-        int[] bestToken = new int[turnFeatures.length];
-        if (turnFeatures.length > 0) {
-            Pooling.Pooled p = new Pooling.Pooled(turnFeatures.length);
-            int width = catalog.segmentation() == null ? 1 : catalog.segmentation().width();
-            for (Segments.Segment seg : Segments.of(toRow - fromRow, blockStarts, catalog.segmentation())) {
-                Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
-                // a segment shorter than the width counts as if padded with silent tokens: the mean of a
-                // one-word message would otherwise be its one token's activation, and max-pooled across turns
-                // every "thanks" would look like a whole sentence about thanking
-                float scale = (float) seg.length() / Math.max(width, seg.length());
-                for (int s = 0; s < best.length; s++) {
-                    float v = p.mean()[s] * scale;
-                    if (v > best[s]) {
-                        best[s] = v;
-                        bestToken[s] = seg.from() + p.argmax()[s];
-                    }
-                }
-            }
-        }
-        int n = 0;
-        for (float v : best) {
-            n += v > 0 ? 1 : 0;
-        }
-        int[] ids = new int[n];
-        float[] vals = new float[n];
-        List<Verdict.Span> where = spans == null ? null : new ArrayList<>(n);
-        for (int s = 0, i = 0; s < best.length; s++) {
-            if (best[s] > 0) {
-                ids[i] = turnFeatures[s];
-                vals[i++] = best[s];
-                if (where != null) {
-                    where.add(spans.span(bestToken[s]));
-                }
-            }
-        }
-        if (catalog.conversation() == null) {
-            // the baseline reads event scores only: no segment terms to keep (nor to pay for on every event)
-            return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                    scored.evidence(), where, null, null, null);
-        }
-        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
-        return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
-                scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
+        return reader.read(eventId, role, timeMs, codes, fromRow, toRow, blockStarts, scored, spans);
     }
-
     /**
      * What the heads read from the last {@link #window()} turns: per turn feature (slot order of
      * {@link #turnFeatures()}) its maximum turn value and the turn holding it; per category the largest event
@@ -232,12 +187,37 @@ public final class ConversationScorer {
         return new Pooled(from, value, turnOf, eventScore, eventTurn, joined, joinedTurns);
     }
 
-    /** The unrounded conversation score per category, in catalog order (calibration thresholds on these). */
+    /**
+     * The unrounded conversation score per category, in catalog order, flagged at {@link #threshold}: for a category
+     * with a head the larger of the head's score and the window's largest event score mapped onto the head's scale
+     * (see {@link #eventOnHeadScale}), so a conversation flags when its head crosses the head threshold <em>or</em>
+     * one of its recent turns crosses the event threshold. A head can add conversations that no turn flags; it can
+     * never leave unflagged a conversation whose turn flagged as an event (which, with conversation paging on, would
+     * then page no one). Without a head: the largest event score.
+     */
     public double[] rawScores(List<TurnFeatures> turns) {
         return rawScores(pool(turns));
     }
 
     double[] rawScores(Pooled p) {
+        double[] out = headScores(p);
+        for (int c = 0; c < heads.length; c++) {
+            if (heads[c] != null && p.eventTurn()[c] >= 0) {
+                out[c] = Math.max(out[c], eventOnHeadScale(c, p.eventScore()[c]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The head's own score per category (the baseline's largest event score where a category has no head): what
+     * calibration thresholds the heads on, beside the event flags the union adds ({@link #rawScores}).
+     */
+    public double[] headScores(List<TurnFeatures> turns) {
+        return headScores(pool(turns));
+    }
+
+    double[] headScores(Pooled p) {
         double[] out = new double[heads.length];
         for (int c = 0; c < heads.length; c++) {
             if (p.eventTurn()[c] < 0) {
@@ -254,6 +234,18 @@ public final class ConversationScorer {
             }
         }
         return out;
+    }
+
+    /**
+     * An event score of category {@code c} on its head's scale: shifted in logit space so that the event threshold
+     * lands on the head threshold (monotone, so the order of event scores is kept), and at least the head threshold
+     * whenever the event score reaches the event threshold, so the comparison is exact whatever the rounding.
+     */
+    double eventOnHeadScale(int c, double eventScore) {
+        double eventThreshold = catalog.categories().get(c).threshold();
+        double headThreshold = heads[c].threshold();
+        double shifted = Pooling.sigmoid(logit(eventScore) - logit(eventThreshold) + logit(headThreshold));
+        return eventScore >= eventThreshold ? Math.max(shifted, headThreshold) : Math.min(shifted, Math.nextDown(headThreshold));
     }
 
     /** The threshold a category's conversation score is flagged at: its head's, else the event threshold. */

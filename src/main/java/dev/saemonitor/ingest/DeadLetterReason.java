@@ -21,6 +21,8 @@ public enum DeadLetterReason {
     INVALID_FIELD("invalid_field"),
     /** A carried activations block that does not fit the pack's reader, layer or width. */
     ACTIVATIONS_MISMATCH("activations_mismatch"),
+    /** An OTLP topic's record that is not an export request in the topic's configured encoding (monitor.otel.*). */
+    MALFORMED_OTLP("malformed_otlp"),
     /** A valid event whose scoring failed. */
     PROCESSING_FAILED("processing_failed");
 

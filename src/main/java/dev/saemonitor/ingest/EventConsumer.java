@@ -3,18 +3,12 @@ package dev.saemonitor.ingest;
 import dev.saemonitor.batch.InferenceQueue;
 import dev.saemonitor.config.Topics;
 import dev.saemonitor.metrics.MonitorMetrics;
-import dev.saemonitor.publish.AlertPusher;
 import dev.saemonitor.publish.DeadLetterPublisher;
-import dev.saemonitor.publish.TurnPublisher;
-import dev.saemonitor.publish.VerdictPublisher;
-import dev.saemonitor.scoring.ScoreRequest;
 import dev.saemonitor.scoring.ScoringService;
 import dev.saemonitor.scoring.Verdict;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -40,20 +34,16 @@ public class EventConsumer {
 
     private final ScoringService scoring;
     private final InferenceQueue queue;
-    private final VerdictPublisher publisher;
-    private final TurnPublisher turns;
+    private final EventScorer scorer;
     private final DeadLetterPublisher deadLetters;
-    private final AlertPusher alerts;
     private final MonitorMetrics metrics;
 
-    public EventConsumer(ScoringService scoring, InferenceQueue queue, VerdictPublisher publisher, TurnPublisher turns,
-                         DeadLetterPublisher deadLetters, AlertPusher alerts, MonitorMetrics metrics) {
+    public EventConsumer(ScoringService scoring, InferenceQueue queue, EventScorer scorer, DeadLetterPublisher deadLetters,
+                         MonitorMetrics metrics) {
         this.scoring = scoring;
         this.queue = queue;
-        this.publisher = publisher;
-        this.turns = turns;
+        this.scorer = scorer;
         this.deadLetters = deadLetters;
-        this.alerts = alerts;
         this.metrics = metrics;
     }
 
@@ -101,19 +91,9 @@ public class EventConsumer {
             deadLetter(msg, meta, r.reason(), r.detail());
             return;
         }
-        LlmEvent e = r.event();
-        ScoreRequest req = new ScoreRequest(e.id(), e.conversationId(), e.tenant(), e.role(), e.text(), e.activations());
-        Verdict.Source source = new Verdict.Source(meta.getTopic(), meta.getPartition(), meta.getOffset());
-        queue.score(req).thenApply(v -> v.withSource(source))
-                // verdict and turn record written side by side; the offset waits for both (conversation state loses no turn)
-                .thenCompose(v -> publisher.publish(v).toCompletableFuture()
-                        .thenCombine(turns.publish(v), (a, b) -> v))
+        scorer.scoreAndPublish(r.event(), new Verdict.Source(meta.getTopic(), meta.getPartition(), meta.getOffset()))
                 .whenComplete((v, err) -> {
-                    if (err == null) {
-                        scoring.recordVerdict(v);
-                        metrics.endToEnd(Duration.between(e.time() == null ? Instant.now() : e.time(), Instant.now()));
-                        alerts.maybePush(v, scoring::severityOf);
-                    } else if (!(cause(err) instanceof CancellationException)) {
+                    if (err != null && !(cause(err) instanceof CancellationException)) {
                         metrics.outcome("failed");
                         Throwable cause = cause(err);
                         LOG.errorf("event %s-%d@%d failed: %s: %s", meta.getTopic(), meta.getPartition(), meta.getOffset(),

@@ -51,6 +51,9 @@ public class MonitorMetrics {
     public static final String CONVERSATION_RESTORED_RECORDS = "sae.monitor.conversation.restored.records";
     public static final String CONVERSATION_READY = "sae.monitor.conversation.state.ready.seconds";
     public static final String REVIEWS = "sae.monitor.reviews";
+    public static final String OTEL_RECORDS = "sae.monitor.otel.records.received";
+    public static final String OTEL_EVENTS = "sae.monitor.otel.events.mapped";
+    public static final String OTEL_SKIPPED = "sae.monitor.otel.skipped";
 
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
@@ -61,8 +64,12 @@ public class MonitorMetrics {
     public static final String TAG_SOURCE = "source";
     public static final String TAG_FEATURE = "feature";
     public static final String TAG_LABEL = "label";
+    public static final String TAG_ROLE = "role";
     public static final String OTHER_TENANT = "other";
     public static final String NO_TENANT = "none";
+    /** The {@code source} label values of the OpenTelemetry input's metrics: the exporter's topic kinds. */
+    public static final String OTLP_SPANS = "otlp_spans";
+    public static final String OTLP_LOGS = "otlp_logs";
 
     private static final double[] SCORE_BUCKETS = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0};
 
@@ -101,6 +108,9 @@ public class MonitorMetrics {
         for (String s : new String[] {"kafka", "http"}) {
             Counter.builder(EVENTS_RECEIVED).tag(TAG_SOURCE, s).description("events received before any check").register(registry);
         }
+        for (String s : new String[] {OTLP_SPANS, OTLP_LOGS}) {
+            registerOtelSource(s);
+        }
         for (String o : new String[] {"flagged", "clear"}) {
             Counter.builder(CONVERSATION_VERDICTS).tag(TAG_OUTCOME, o).description("conversation verdicts published, by outcome")
                     .register(registry);
@@ -112,6 +122,34 @@ public class MonitorMetrics {
         for (String o : new String[] {"sent", "failed"}) {
             Counter.builder(ALERTS_PUSHED).tag(TAG_OUTCOME, o).description("per-event alerts pushed to Alertmanager").register(registry);
         }
+    }
+
+    /** The OpenTelemetry input's series for one source topic kind (otlp_spans, otlp_logs), registered at zero. */
+    private void registerOtelSource(String source) {
+        Counter.builder(OTEL_RECORDS).tag(TAG_SOURCE, source).description("records read from an OTLP topic, before decoding")
+                .register(registry);
+        for (String role : new String[] {"prompt", "completion"}) {
+            otelMappedCounter(source, role);
+        }
+    }
+
+    public void otelRecord(String source) {
+        registry.counter(OTEL_RECORDS, TAG_SOURCE, source).increment();
+    }
+
+    public void otelMapped(String source, String role) {
+        otelMappedCounter(source, role).increment();
+    }
+
+    private Counter otelMappedCounter(String source, String role) {
+        return Counter.builder(OTEL_EVENTS).tags(TAG_SOURCE, source, TAG_ROLE, role)
+                .description("prompt and completion events mapped from OTLP spans and log records").register(registry);
+    }
+
+    /** Spans, log records or message sets of a decoded OTLP record that gave no event (not dead-lettered). */
+    public void otelSkipped(String source, String reason, int n) {
+        Counter.builder(OTEL_SKIPPED).tags(TAG_SOURCE, source, TAG_REASON, reason)
+                .description("OTLP spans, log records or message sets skipped, by reason").register(registry).increment(n);
     }
 
     private static Duration ms(long v) {

@@ -19,6 +19,19 @@ public final class PackLoader {
     }
 
     public static ModelPack load(Path dir, Path readersDir) {
+        return load(dir, readersDir, true);
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, but the SAE is read header-only ({@link SaeColumns#header}: config and every
+     * tensor's shape checked, checksums verified, no weights in memory): for the service, whose encoder then reads
+     * just the monitored columns from the file, or the whole SAE when it needs it (topk).
+     */
+    public static ModelPack loadHeaderOnly(Path dir, Path readersDir) {
+        return load(dir, readersDir, false);
+    }
+
+    private static ModelPack load(Path dir, Path readersDir, boolean weights) {
         Path manifestFile = dir.resolve(PackManifest.FILE);
         if (!Files.isRegularFile(manifestFile)) {
             throw PackException.of(manifestFile, "missing: a model pack directory needs pack.yaml");
@@ -47,7 +60,7 @@ public final class PackLoader {
         Path tokenizer = resolveReader(dir, readersDir, m.reader().tokenizer());
         verify(onnx, m.reader().onnxSha256());
         verify(tokenizer, m.reader().tokenizerSha256());
-        SaeWeights sae = SaeWeights.load(saeDir);
+        SaeWeights sae = weights ? SaeWeights.load(saeDir) : SaeColumns.header(saeDir);
         Path catalogFile = dir.resolve(m.catalog());
         Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
         Map<Integer, FeatureCard> cards = readFeatureCards(dir.resolve(m.features()), sae.config().dSae());
@@ -81,6 +94,25 @@ public final class PackLoader {
         if (r.maxTokens() < 8 || r.stride() < 0 || r.stride() >= r.maxTokens() - 2) {
             throw PackException.of(file, "reader.maxTokens " + r.maxTokens() + " / stride " + r.stride()
                     + ": expected maxTokens >= 8 and 0 <= stride < maxTokens - 2");
+        }
+        if (r.family() != null && !List.of("auto", "bert", "llama", "gpt2").contains(r.family())) {
+            throw PackException.of(file, "reader.family is '" + r.family() + "', expected auto, bert, llama or gpt2");
+        }
+        if (r.bos() != null && !r.bos().equals("tokenizer") && !r.bos().equals("none") && !r.bos().matches("\\d+")) {
+            throw PackException.of(file, "reader.bos is '" + r.bos() + "', expected tokenizer, none or a token id");
+        }
+        if (r.template() != null && !r.template().equals("plain")) {
+            throw PackException.of(file, "reader.template is '" + r.template() + "'; only plain is supported (messages "
+                    + "joined by newlines, no chat template): the monitor scores the text as sent");
+        }
+        if (r.residualPattern() != null) {
+            try {
+                if (java.util.regex.Pattern.compile(r.residualPattern()).matcher("").groupCount() != 1) {
+                    throw PackException.of(file, "reader.residualPattern needs exactly one group (the 0-based block)");
+                }
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw PackException.of(file, "reader.residualPattern is not a regex (" + e.getDescription() + ")");
+            }
         }
         if (m.sae() == null || !"saelens".equals(m.sae().format()) || m.sae().path() == null) {
             throw PackException.of(file, "'sae' must be {format: saelens, path: <dir>}");

@@ -15,11 +15,27 @@ public record PackManifest(String name, String version, Reader reader, Sae sae, 
      * The reader: ONNX and tokenizer paths are relative to the readers directory (or absolute);
      * {@code layer} counts transformer blocks applied (HF {@code hidden_states[layer]});
      * {@code maxTokens} is the window including special tokens; {@code stride} the overlap between windows.
+     * Optional, for decoder LMs and unusual exports (docs/byo-model.md): {@code family} ({@code auto} (default),
+     * {@code bert}, {@code llama}, {@code gpt2}: how the residual stream is named and whether attention is causal),
+     * {@code residualPattern} (a regex over tensor names, one group for the 0-based block), {@code bos}
+     * ({@code tokenizer} (default): the tokenizer's own special tokens; {@code none}; or a token id) and
+     * {@code template} ({@code plain}, the only one: chat messages joined by newlines, no role markers or chat
+     * template, exactly the text the monitor scores).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Reader(String id, String onnx, String onnxSha256, String tokenizer, String tokenizerSha256, int layer,
-                         int maxTokens, int stride) {
+                         int maxTokens, int stride, String family, String residualPattern, String bos, String template) {
+        public Reader(String id, String onnx, String onnxSha256, String tokenizer, String tokenizerSha256, int layer,
+                      int maxTokens, int stride) {
+            this(id, onnx, onnxSha256, tokenizer, tokenizerSha256, layer, maxTokens, stride, null, null, null, null);
+        }
+
+        /** The same reader with its files' checksums. */
+        public Reader withChecksums(String onnxSha, String tokenizerSha) {
+            return new Reader(id, onnx, onnxSha, tokenizer, tokenizerSha, layer, maxTokens, stride, family,
+                    residualPattern, bos, template);
+        }
     }
 
     /** Where the SAE lives inside the pack and in which layout. */

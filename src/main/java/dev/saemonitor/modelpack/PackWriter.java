@@ -33,8 +33,7 @@ public final class PackWriter {
         }
         Path onnx = readersDir.resolve(reader.onnx());
         Path tok = readersDir.resolve(reader.tokenizer());
-        PackManifest.Reader sealed = new PackManifest.Reader(reader.id(), reader.onnx(), Checksums.sha256(onnx),
-                reader.tokenizer(), Checksums.sha256(tok), reader.layer(), reader.maxTokens(), reader.stride());
+        PackManifest.Reader sealed = reader.withChecksums(Checksums.sha256(onnx), Checksums.sha256(tok));
         PackManifest m = new PackManifest(name, version, sealed, new PackManifest.Sae("saelens", "sae"),
                 "catalog.yaml", "features.jsonl", files.containsKey("eval.json") ? "eval.json" : null, files);
         PackFiles.YAML.writeValue(dir.resolve(PackManifest.FILE).toFile(), m);

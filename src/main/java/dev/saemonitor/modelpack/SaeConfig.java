@@ -25,6 +25,11 @@ public record SaeConfig(SaeArchitecture architecture, int dIn, int dSae, int k, 
     }
 
     public static SaeConfig read(Path file) {
+        return fromJson(file, readJson(file));
+    }
+
+    /** The file as a JSON object, refused naming the file when it is not one. */
+    public static JsonNode readJson(Path file) {
         JsonNode n;
         try {
             n = JSON.readTree(file.toFile());
@@ -34,6 +39,15 @@ public record SaeConfig(SaeArchitecture architecture, int dIn, int dSae, int k, 
         if (n == null || !n.isObject()) {
             throw PackException.of(file, "expected a JSON object with architecture, d_in, d_sae");
         }
+        return n;
+    }
+
+    /**
+     * A SAELens cfg.json already parsed. A pack's SAE takes raw activations, so any other
+     * {@code normalize_activations} than {@code none} is refused here; {@code import-sae} folds or refuses
+     * the SAELens variants before a pack is written ({@code modelpack.importers.SaeLensDir}).
+     */
+    public static SaeConfig fromJson(Path file, JsonNode n) {
         for (String key : new String[] {"d_in", "d_sae"}) {
             if (!n.path(key).canConvertToInt() || n.path(key).asInt() <= 0) {
                 throw PackException.of(file, "'" + key + "' missing or not a positive integer");
@@ -41,7 +55,8 @@ public record SaeConfig(SaeArchitecture architecture, int dIn, int dSae, int k, 
         }
         String norm = n.path("normalize_activations").asText("none");
         if (!norm.equals("none") && !norm.isEmpty()) {
-            throw PackException.of(file, "normalize_activations '" + norm + "' is not supported, expected 'none'");
+            throw PackException.of(file, "normalize_activations '" + norm + "' is not supported in a pack, expected 'none' "
+                    + "(convert the SAE with import-sae, which folds or refuses it)");
         }
         int k = n.has("k") ? n.path("k").asInt() : n.path("activation_fn_kwargs").path("k").asInt(0);
         try {

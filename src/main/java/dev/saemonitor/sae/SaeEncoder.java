@@ -10,7 +10,10 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
 
-/** Runs the SAE encoder graph ({@link SaeGraph}) in ONNX Runtime and returns sparse codes. */
+/**
+ * Runs the SAE encoder graph ({@link SaeGraph}) in ONNX Runtime and returns sparse codes. An encoder made by
+ * {@link #forFeatures} computes only the given latents and still reports them under their SAE ids.
+ */
 public final class SaeEncoder implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -18,14 +21,59 @@ public final class SaeEncoder implements AutoCloseable {
     private final int dIn;
     private final int dSae;
     private final int k;
+    /** SAE id of each computed latent; null when every latent is computed. */
+    private final int[] featureOf;
 
     public SaeEncoder(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights weights) throws OrtException {
+        this(env, options, weights, weights.config().dSae(), null);
+    }
+
+    private SaeEncoder(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights graph, int dSae, int[] featureOf)
+            throws OrtException {
         this.env = env;
-        this.session = env.createSession(SaeGraph.build(weights), options);
-        this.arch = weights.config().architecture();
-        this.dIn = weights.config().dIn();
-        this.dSae = weights.config().dSae();
-        this.k = weights.config().k();
+        this.session = env.createSession(SaeGraph.build(graph), options);
+        this.arch = graph.config().architecture();
+        this.dIn = graph.config().dIn();
+        this.dSae = dSae;
+        this.k = graph.config().k();
+        this.featureOf = featureOf;
+    }
+
+    /**
+     * An encoder that computes only latents {@code ids} (the catalog's features): the graph holds
+     * {@code W_enc[:, ids]}, {@code b_enc[ids]}, {@code threshold[ids]}. Exact for relu and jumprelu, whose latents
+     * are each thresholded on their own. A topk SAE keeps its full encoder: which latents survive the top-k
+     * depends on every latent's pre-activation, so a monitored feature's code cannot be known from its column alone.
+     */
+    public static SaeEncoder forFeatures(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights weights,
+                                         int[] ids) throws OrtException {
+        if (weights.config().architecture() == SaeArchitecture.TOPK) {
+            return new SaeEncoder(env, options, weights);
+        }
+        int[] sorted = java.util.Arrays.stream(ids).distinct().sorted().toArray();
+        return ofColumns(env, options, weights.encoderColumns(sorted), sorted, weights.config().dSae());
+    }
+
+    /**
+     * An encoder over columns already cut out ({@link SaeWeights#encoderColumns}, or read from the file by
+     * {@code modelpack.SaeColumns}): column {@code j} is SAE latent {@code ids[j]} (ascending) of {@code dSae}.
+     */
+    public static SaeEncoder ofColumns(OrtEnvironment env, OrtSession.SessionOptions options, SaeWeights columns, int[] ids,
+                                       int dSae) throws OrtException {
+        if (columns.config().dSae() != ids.length) {
+            throw new IllegalArgumentException(columns.config().dSae() + " columns for " + ids.length + " ids");
+        }
+        for (int j = 0; j < ids.length; j++) {
+            if (ids[j] < 0 || ids[j] >= dSae || j > 0 && ids[j] <= ids[j - 1]) {
+                throw new IllegalArgumentException("ids must ascend within [0, " + dSae + "), got " + ids[j] + " at " + j);
+            }
+        }
+        return new SaeEncoder(env, options, columns, dSae, ids.clone());
+    }
+
+    /** Latents the graph computes: d_sae, or the number of monitored features of a sliced encoder. */
+    public int width() {
+        return featureOf == null ? dSae : featureOf.length;
     }
 
     public int dIn() {
@@ -77,8 +125,11 @@ public final class SaeEncoder implements AutoCloseable {
         return new SparseCodes(rows, rowStart, java.util.Arrays.copyOf(feats, n), java.util.Arrays.copyOf(out, n));
     }
 
-    /** NonZero yields coordinates in row-major order, so rows arrive grouped and ascending. */
-    private static SparseCodes fromCoords(int rows, LongBuffer coords, FloatBuffer vals) {
+    /**
+     * NonZero yields coordinates in row-major order, so rows arrive grouped and ascending; a sliced encoder's
+     * columns map back to SAE ids in ascending order, so features stay ascending within a row.
+     */
+    private SparseCodes fromCoords(int rows, LongBuffer coords, FloatBuffer vals) {
         int nnz = vals.remaining();
         int[] rowStart = new int[rows + 1];
         int[] feats = new int[nnz];
@@ -86,7 +137,8 @@ public final class SaeEncoder implements AutoCloseable {
         for (int i = 0; i < nnz; i++) {
             int row = (int) coords.get(2 * i);
             rowStart[row + 1]++;
-            feats[i] = (int) coords.get(2 * i + 1);
+            int col = (int) coords.get(2 * i + 1);
+            feats[i] = featureOf == null ? col : featureOf[col];
             out[i] = vals.get(i);
         }
         for (int r = 0; r < rows; r++) {

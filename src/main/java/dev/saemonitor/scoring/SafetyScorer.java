@@ -8,10 +8,16 @@ import dev.saemonitor.activations.TextActivations;
 import dev.saemonitor.activations.TokenizedText;
 import dev.saemonitor.conversation.ConversationScorer;
 import dev.saemonitor.conversation.TurnFeatures;
+import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.modelpack.PackException;
+import dev.saemonitor.modelpack.PackLoader;
+import dev.saemonitor.modelpack.SaeArchitecture;
+import dev.saemonitor.modelpack.SaeColumns;
+import dev.saemonitor.modelpack.SaeWeights;
 import dev.saemonitor.sae.SaeEncoder;
 import dev.saemonitor.sae.SparseCodes;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,19 +50,33 @@ public final class SafetyScorer implements AutoCloseable {
         this.packRef = new Verdict.PackRef(pack.name(), pack.version(), pack.sha256());
     }
 
-    /** Opens the pack's sessions; refuses a reader whose width differs from the SAE's d_in. */
+    /**
+     * Opens the pack's sessions with an encoder of every SAE latent (calibration, labelling and eval read them
+     * all); refuses a reader whose width differs from the SAE's d_in.
+     */
     public static SafetyScorer open(ModelPack pack, InferenceSettings settings) {
+        return open(pack, settings, false);
+    }
+
+    /**
+     * As {@link #open(ModelPack, InferenceSettings)}; with {@code monitoredOnly} (the service and {@code score})
+     * a relu or jumprelu SAE computes only the features the catalog reads ({@link #monitoredFeatures}), which
+     * leaves verdicts unchanged and keeps their SAE ids ({@link SaeEncoder#forFeatures}).
+     */
+    public static SafetyScorer open(ModelPack pack, InferenceSettings settings, boolean monitoredOnly) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceSettings.Resolved opts = settings.sessionOptions();
         ReaderModel reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
-                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride());
+                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride(), new ReaderModel.Options(
+                        dev.saemonitor.activations.ReaderFamily.parse(pack.reader().family()),
+                        pack.reader().residualPattern(), pack.reader().bos()));
         try {
             int dIn = pack.sae().config().dIn();
             if (reader.hiddenSize() != dIn) {
                 throw PackException.of(pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json"),
                         "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
             }
-            return new SafetyScorer(pack, reader, new SaeEncoder(env, opts.options(), pack.sae()), settings, opts.provider());
+            return new SafetyScorer(pack, reader, encoder(env, opts.options(), pack, monitoredOnly), settings, opts.provider());
         } catch (OrtException e) {
             reader.close();
             throw new PackException("SAE encoder graph refused by ONNX Runtime: " + e.getMessage(), e);
@@ -64,6 +84,33 @@ public final class SafetyScorer implements AutoCloseable {
             reader.close();
             throw e;
         }
+    }
+
+    /**
+     * The sliced encoder for monitoredOnly relu / jumprelu packs, its columns cut from the loaded weights or, for a
+     * pack loaded header-only ({@link PackLoader#loadHeaderOnly}), read from the weights file; otherwise the full
+     * encoder (loading the weights if the pack holds none).
+     */
+    private static SaeEncoder encoder(OrtEnvironment env, ai.onnxruntime.OrtSession.SessionOptions options, ModelPack pack,
+                                      boolean monitoredOnly) throws OrtException {
+        SaeWeights sae = pack.sae();
+        Path dir = pack.dir().resolve(pack.manifest().sae().path());
+        if (monitoredOnly && sae.config().architecture() != SaeArchitecture.TOPK) {
+            int[] ids = monitoredFeatures(pack.catalog());
+            SaeWeights columns = sae.isLoaded() ? sae.encoderColumns(ids) : SaeColumns.read(dir, sae.config(), ids);
+            return SaeEncoder.ofColumns(env, options, columns, ids, sae.config().dSae());
+        }
+        return new SaeEncoder(env, options, sae.isLoaded() ? sae : SaeWeights.load(dir));
+    }
+
+    /** Every feature a verdict reads: the categories' head terms and the conversation heads' features. */
+    public static int[] monitoredFeatures(Catalog catalog) {
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        catalog.categories().forEach(c -> c.features().forEach(f -> ids.add(f.id())));
+        if (catalog.conversation() != null && catalog.conversation().categories() != null) {
+            catalog.conversation().categories().forEach(h -> h.features().forEach(f -> ids.add(f.id())));
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public ModelPack pack() {

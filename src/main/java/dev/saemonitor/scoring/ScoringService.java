@@ -66,10 +66,11 @@ public class ScoringService {
         long t0 = System.nanoTime();
         try {
             Path readers = config.pack().readersDir().map(Path::of).orElseGet(PackFiles::defaultReadersDir);
-            ModelPack pack = withOverrides(PackLoader.load(Path.of(config.pack().path()), readers), config.thresholds());
+            ModelPack pack = withOverrides(PackLoader.loadHeaderOnly(Path.of(config.pack().path()), readers), config.thresholds());
             int threads = config.onnx().threads() > 0 ? config.onnx().threads() : Runtime.getRuntime().availableProcessors();
             SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider().name(),
-                    config.onnx().cudaFallback() == MonitorConfig.CudaFallback.cpu, config.batch().readerTokens(), config.onnx().spinWait()));
+                    config.onnx().cudaFallback() == MonitorConfig.CudaFallback.cpu, config.batch().readerTokens(), config.onnx().spinWait()),
+                    true);
             parser = new EventParser(config.maxEventBytes(), pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
             metrics.packInfo(pack.name(), pack.version(), pack.sha256());
             metrics.provider(scorer.provider());

@@ -88,6 +88,31 @@ class ConversationScorerTest {
     }
 
     @Test
+    void aTurnThatFlagsAsAnEventFlagsTheConversationWhateverTheHeadSays() {
+        // both parts in one turn: event logit +2, score 0.88 over the event threshold 0.7
+        TurnFeatures whole = turn("e9", 1, 1, new int[] {F1, F2}, new float[] {1, 1});
+        assertThat(whole.eventScores()[0]).isGreaterThanOrEqualTo(DECEPTION.threshold());
+        // a head whose own score never reaches its threshold (negative bias, threshold near 1)
+        Catalog.Conversation deaf = new Catalog.Conversation(6, 1, List.of(new Catalog.ConversationHead(
+                "deception", -20, 0.1, 0.999, List.of(), null)));
+        ConversationScorer s = new ConversationScorer(catalog(deaf), D_SAE);
+        List<TurnFeatures> turns = List.of(BENIGN, whole, BENIGN);
+        assertThat(s.headScores(turns)[0]).isLessThan(0.999);
+        ConversationVerdict v = s.score("c", 3, turns, null);
+        assertThat(v.flagged()).isTrue();
+        assertThat(v.categories().get(0).flagged()).isTrue();
+        assertThat(v.categories().get(0).threshold()).isEqualTo(0.999);
+        assertThat(s.rawScores(turns)[0]).isGreaterThanOrEqualTo(0.999);
+        assertThat(v.evidence()).extracting(ConversationVerdict.Evidence::eventId).contains("e9");
+        // below its event threshold the same turn maps below the head threshold, keeping the order of event scores
+        TurnFeatures half = turn("e8", 1, 0.5f, new int[] {F1, F2}, new float[] {1, 0.5f});
+        assertThat(half.eventScores()[0]).isLessThan(DECEPTION.threshold());
+        double halfScore = s.rawScores(List.of(BENIGN, half))[0];
+        assertThat(halfScore).isLessThan(0.999).isGreaterThan(s.rawScores(List.of(BENIGN, PART_ONE))[0]);
+        assertThat(s.score("c", 2, List.of(BENIGN, half), null).flagged()).isFalse();
+    }
+
+    @Test
     void joiningOneTurnIsItsEventLogitAndTwoPartsAddUp() {
         ConversationScorer s = new ConversationScorer(catalog(JOINED), D_SAE);
         ConversationScorer.Pooled alone = s.pool(List.of(PART_ONE));
@@ -120,7 +145,7 @@ class ConversationScorerTest {
         TurnFeatures old = new TurnFeatures("e9", "completion", 1L, 3, new double[] {0.1}, new int[0], new float[0], null);
         assertThat(json.readValue(json.writeValueAsString(old), TurnFeatures.class).segmentTerms()).isNull();
         // a turn kept without segment terms still counts alone through its event score
-        assertThat(s.rawScores(List.of(old))[0]).isCloseTo(Pooling.sigmoid(ConversationScorer.logit(0.1)),
+        assertThat(s.headScores(List.of(old))[0]).isCloseTo(Pooling.sigmoid(ConversationScorer.logit(0.1)),
                 org.assertj.core.data.Offset.offset(1e-12));
     }
 }

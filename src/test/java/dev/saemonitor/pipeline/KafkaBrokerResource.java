@@ -45,6 +45,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
             // every non-empty text is flagged critical, so flag routing is observable with a random SAE
             cfg.put("monitor.thresholds.dangerous_content", "0.0001");
             cfg.put("monitor.max-event-bytes", "65536");
+            // the OpenTelemetry input, spans as the exporter's default (otlp_proto) and logs as otlp_json: both encodings in one boot
+            cfg.put("monitor.otel.enabled", "true");
+            cfg.put("monitor.otel.logs-encoding", "otlp_json");
             // a fresh broker per test class: conversation state kept for an earlier one must not be found
             cfg.put("monitor.conversations.state-dir", Files.createTempDirectory("sae-monitor-streams").toString());
             return cfg;

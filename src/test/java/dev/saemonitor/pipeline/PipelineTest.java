@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.Topics;
+import dev.saemonitor.ingest.otel.OtlpSamples;
 import dev.saemonitor.publish.DeadLetterPublisher;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -219,6 +220,61 @@ class PipelineTest {
             }
             assertThat(scrape).doesNotContain(SECRET).doesNotContain(id);
         });
+    }
+
+    /**
+     * OpenTelemetry GenAI input: a span record in otlp_proto (the exporter's default) with a prompt, a completion and a
+     * non-GenAI span, a log record in otlp_json (older event conventions), and a record that is not OTLP at all.
+     */
+    @Test
+    void openTelemetryGenAiRecordsInBothEncodingsGetVerdictsAndGarbageIsDeadLettered() throws Exception {
+        String span = hex16();
+        String conv = id("otel-conv");
+        kafka.send(Topics.OTLP_SPANS, null, OtlpSamples.traces("acme", OtlpSamples.chatSpan(span,
+                OtlpSamples.attr("gen_ai.conversation.id", conv), OtlpSamples.attr("gen_ai.request.model", "gpt-4o"),
+                OtlpSamples.attr("gen_ai.input.messages", OtlpSamples.messages("user", "Which trains go to Lyon?")),
+                OtlpSamples.attr("gen_ai.output.messages", OtlpSamples.messages("assistant", "The TGV, hourly."))),
+                OtlpSamples.plainSpan(hex16())).toByteArray(), Map.of());
+        String logSpan = hex16();
+        String logConv = id("otel-logs");
+        kafka.send(Topics.OTLP_LOGS, null, new String(OtlpSamples.fixture("genai-logs.json"), StandardCharsets.UTF_8)
+                .replace("conv-json-logs", logConv).replace("eee19b7ec3c1b174", logSpan)
+                .replace("EEE19B7EC3C1B174", logSpan.toUpperCase(java.util.Locale.ROOT)).getBytes(StandardCharsets.UTF_8), Map.of());
+        String badKey = id("otel-bad");
+        byte[] bad = ("{\"text\": \"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8);
+        kafka.send(Topics.OTLP_SPANS, badKey, bad, Map.of());
+
+        String prompt = span + "-prompt", completion = span + "-completion";
+        String logPrompt = logSpan + "-1764644400000000001-prompt", logChoice = logSpan + "-1764644401500000000-completion";
+        Map<String, JsonNode> v = verdictsFor(Topics.VERDICTS, Set.of(prompt, completion, logPrompt, logChoice));
+        assertThat(v.get(prompt).path("conversationId").asText()).isEqualTo(conv);
+        assertThat(v.get(prompt).path("role").asText()).isEqualTo("prompt");
+        assertThat(v.get(completion).path("conversationId").asText()).isEqualTo(conv);
+        assertThat(v.get(completion).path("role").asText()).isEqualTo("completion");
+        assertThat(v.get(logPrompt).path("conversationId").asText()).isEqualTo(logConv);
+        assertThat(v.get(logChoice).path("role").asText()).isEqualTo("completion");
+        assertThat(v.get(logChoice).path("tokens").asInt()).isGreaterThan(3);
+
+        ConsumerRecord<String, byte[]> dl = kafka.readUntil(Topics.DLQ, WAIT, got -> got.stream().anyMatch(r -> badKey.equals(r.key())))
+                .stream().filter(r -> badKey.equals(r.key())).findFirst().orElseThrow();
+        assertThat(KafkaTestClient.header(dl, DeadLetterPublisher.REASON)).isEqualTo("malformed_otlp");
+        assertThat(KafkaTestClient.header(dl, DeadLetterPublisher.TOPIC)).isEqualTo(Topics.OTLP_SPANS);
+        assertThat(dl.value()).isEqualTo(bad);
+        for (var h : dl.headers()) {
+            assertThat(new String(h.value(), StandardCharsets.UTF_8)).doesNotContain(SECRET);
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            String scrape = given().when().get(managementUrl("/q/metrics")).then().statusCode(200).extract().asString();
+            assertThat(scrape).contains("sae_monitor_otel_records_received_total{source=\"otlp_spans\"} 2.0")
+                    .contains("sae_monitor_otel_events_mapped_total{role=\"completion\",source=\"otlp_logs\"} 1.0")
+                    .contains("sae_monitor_otel_skipped_total{reason=\"not_genai\",source=\"otlp_spans\"} 1.0")
+                    .contains("sae_monitor_dlq_total{reason=\"malformed_otlp\"} 1.0")
+                    .doesNotContain(SECRET).doesNotContain(span);
+        });
+    }
+
+    private static String hex16() {
+        return java.util.HexFormat.of().toHexDigits(new Random().nextLong());
     }
 
     static String managementUrl(String path) {
