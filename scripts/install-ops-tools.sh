@@ -4,6 +4,7 @@
 #   amtool    (package prometheus-alertmanager)  alerts/alertmanager.yml
 #   prometheus, prometheus-alertmanager (the servers, same packages)  AlertingEndToEndTest
 #   python3-numpy  the independent NumPy reference of EncodeCrossCheckTest (scripts/saelens_reference.py)
+#   chromium, chromium-driver  headless browser of ConsoleBrowserTest (Selenium, driver at /usr/bin/chromedriver)
 # Idempotent: does nothing when all are on PATH. Runs `apt-get update` only when the
 # packages are not found in the current package lists. Non-interactive.
 # Exit status: 0 when both tools are available afterwards, 1 otherwise (with a message).
@@ -22,8 +23,15 @@ if ! python3 -c 'import numpy' >/dev/null 2>&1; then
   need+=(python3-numpy)
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
+fi
+if ! command -v chromedriver >/dev/null 2>&1; then
+  need+=(chromium-driver)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-ops-tools: promtool, amtool, prometheus and alertmanager already installed"
+  echo "install-ops-tools: promtool, amtool, prometheus, alertmanager and chromium already installed"
   exit 0
 fi
 
@@ -81,6 +89,9 @@ command -v amtool >/dev/null 2>&1 || { say "amtool is still missing"; ok=1; }
 command -v prometheus >/dev/null 2>&1 || say "prometheus (server) is still missing"
 command -v prometheus-alertmanager >/dev/null 2>&1 || command -v alertmanager >/dev/null 2>&1 \
   || say "alertmanager (server) is still missing"
+# The browser only matters to ConsoleBrowserTest, which is skipped (and says so) without it.
+{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } \
+  || say "chromium / chromedriver still missing: ConsoleBrowserTest will be skipped"
 if [ "$ok" -eq 0 ]; then
   say "ok: $(promtool --version 2>&1 | head -n1); $(amtool --version 2>&1 | head -n1)"
 else

@@ -70,6 +70,11 @@ public interface MonitorConfig {
     /** Conversation state and conversation verdicts (a Kafka Streams topology over the turns topic). */
     Conversations conversations();
 
+    /** The triage console at {@code /console} on the main HTTP port. */
+    Console console();
+
+    /** The review queue: verdicts scoring just below a threshold, for a second look. */
+    Review review();
     /** OpenTelemetry GenAI input: spans and log records as the Collector's Kafka exporter writes them. */
     Otel otel();
 
@@ -113,6 +118,14 @@ public interface MonitorConfig {
         /** Conversation verdicts out, one per turn (create it compacted). */
         @WithDefault(Topics.CONVERSATIONS)
         String conversations();
+
+        /** Verdicts in the review band below a threshold (monitor.review.band), keyed by event id. */
+        @WithDefault(Topics.REVIEW)
+        String review();
+
+        /** Reviews from the console, keyed by event id. */
+        @WithDefault(Topics.FEEDBACK)
+        String feedback();
 
         /** OTLP traces in (the Collector Kafka exporter's traces topic), read when monitor.otel.enabled. */
         @WithName("otlp-spans")
@@ -159,6 +172,47 @@ public interface MonitorConfig {
         otlp_proto,
         /** The OTLP/JSON mapping of the same messages. */
         otlp_json
+    }
+
+    /**
+     * The triage console: recent flags, conversation verdicts and the review queue from a bounded in-memory index
+     * that every replica fills from the topics itself; event text fetched on demand from the events topic.
+     */
+    interface Console {
+        /** Serve /console and keep its index (off: no index consumer, /console answers 404). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most entries the index keeps of each kind (flags, conversation verdicts, review queue, reviews); the oldest go first. */
+        @WithName("index-size")
+        @WithDefault("2000")
+        int indexSize();
+
+        /** Rows per page of a list. */
+        @WithName("page-size")
+        @WithDefault("25")
+        int pageSize();
+
+        /** Longest a page waits for the events topic when fetching an event's text (or a conversation's turns). */
+        @WithName("fetch-timeout")
+        @WithDefault("5s")
+        Duration fetchTimeout();
+
+        /** Records of a conversation's partition read back from its latest turn to find its earlier turns. */
+        @WithName("conversation-scan")
+        @WithDefault("2000")
+        int conversationScan();
+
+        /** Console URL as on-call reaches it, e.g. https://monitor.example.com (links in alerts; absent: no links). */
+        @WithName("base-url")
+        Optional<String> baseUrl();
+    }
+
+    /** Verdicts whose score falls in {@code [threshold - band, threshold)} for a category go to the review topic. */
+    interface Review {
+        /** Width of the band below each threshold (0: no review queue). */
+        @WithDefault("0.1")
+        double band();
     }
 
     /**

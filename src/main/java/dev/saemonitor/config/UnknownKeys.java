@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * here an environment variable is compared with the environment spelling of every known key.
  */
 public final class UnknownKeys {
-    /** Nearest keys offered per unknown key: five, since several sections now share words such as "enabled" (monitor.otel.enabled was the fifth). */
-    private static final int SUGGESTIONS = 5;
+    /**
+     * Nearest keys offered per unknown key: six, since several sections now share words such as "enabled"
+     * (monitor.otel.enabled was the fifth, monitor.console.enabled the sixth).
+     */
+    private static final int SUGGESTIONS = 6;
     private static final String ROOT = "monitor.";
     private static final String ENV_ROOT = "MONITOR_";
     /** Variables Kubernetes injects for a Service named "monitor" (service links), not configuration. */

@@ -65,7 +65,7 @@ public class DemoTraffic {
             LOG.infof("feeding %d sample events into %s at %.1f/s", lines.size(), config.topics().events(), config.demoTraffic().rate());
             int i = 0;
             for (String line : lines) {
-                producer.send(new ProducerRecord<>(config.topics().events(), "demo-conv-" + (i++ % 7),
+                producer.send(new ProducerRecord<>(config.topics().events(), keyOf(line, i++),
                         line.getBytes(StandardCharsets.UTF_8)));
                 Thread.sleep(pauseMs);
             }
@@ -74,6 +74,19 @@ public class DemoTraffic {
             Thread.currentThread().interrupt();
         } catch (RuntimeException ex) {
             LOG.warnf("demo traffic stopped: %s", ex.getMessage());
+        }
+    }
+
+    /**
+     * The record key: the event's conversation id, as a gateway keys them (a conversation stays on one partition, where
+     * the console reads its turns back); lines without one (the malformed samples) spread over seven keys.
+     */
+    static String keyOf(String line, int i) {
+        try {
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("conversationId").asText("");
+            return id.isEmpty() ? "demo-conv-" + (i % 7) : id;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "demo-conv-" + (i % 7);
         }
     }
 }

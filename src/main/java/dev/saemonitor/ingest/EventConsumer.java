@@ -5,6 +5,7 @@ import dev.saemonitor.config.Topics;
 import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.publish.DeadLetterPublisher;
 import dev.saemonitor.scoring.ScoringService;
+import dev.saemonitor.scoring.Verdict;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -66,17 +67,23 @@ public class EventConsumer {
         }).thenCompose(stage -> stage);
     }
 
+    /** The record headers the parser reads (CloudEvents {@code ce_*} and content type), names lower-cased. */
+    public static Map<String, String> parserHeaders(Iterable<Header> recordHeaders) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : recordHeaders) {
+            if (h.value() != null && (h.key().startsWith("ce_") || h.key().equalsIgnoreCase("content-type"))) {
+                headers.put(h.key().toLowerCase(java.util.Locale.ROOT), new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return headers;
+    }
+
     private static Throwable cause(Throwable err) {
         return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     }
 
     private void handle(Message<byte[]> msg, IncomingKafkaRecordMetadata<?, ?> meta) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header h : meta.getHeaders()) {
-            if (h.value() != null && (h.key().startsWith("ce_") || h.key().equalsIgnoreCase("content-type"))) {
-                headers.put(h.key().toLowerCase(java.util.Locale.ROOT), new String(h.value(), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> headers = parserHeaders(meta.getHeaders());
         String key = meta.getKey() == null ? null : meta.getKey().toString();
         String fallbackId = meta.getTopic() + "-" + meta.getPartition() + "-" + meta.getOffset();
         ParseResult r = scoring.parser().parse(msg.getPayload(), headers, key, fallbackId, meta.getTimestamp());
@@ -84,7 +91,7 @@ public class EventConsumer {
             deadLetter(msg, meta, r.reason(), r.detail());
             return;
         }
-        scorer.scoreAndPublish(r.event())
+        scorer.scoreAndPublish(r.event(), new Verdict.Source(meta.getTopic(), meta.getPartition(), meta.getOffset()))
                 .whenComplete((v, err) -> {
                     if (err != null && !(cause(err) instanceof CancellationException)) {
                         metrics.outcome("failed");

@@ -38,10 +38,19 @@ public class EventScorer {
         this.metrics = metrics;
     }
 
-    /** Scores an admitted event and writes its verdict and turn record; fails as scoring or the writes fail. */
+    /** Scores an admitted event that has no {@code llm.events} coordinates (OpenTelemetry input): source null. */
     public CompletableFuture<Verdict> scoreAndPublish(LlmEvent e) {
+        return scoreAndPublish(e, null);
+    }
+
+    /**
+     * Scores an admitted event and writes its verdict and turn record; fails as scoring or the writes fail.
+     *
+     * @param source the input record's coordinates, carried in the verdict (the console fetches the text by them)
+     */
+    public CompletableFuture<Verdict> scoreAndPublish(LlmEvent e, Verdict.Source source) {
         ScoreRequest req = new ScoreRequest(e.id(), e.conversationId(), e.tenant(), e.role(), e.text(), e.activations());
-        return queue.score(req).toCompletableFuture()
+        return queue.score(req).toCompletableFuture().thenApply(v -> source == null ? v : v.withSource(source))
                 // verdict and turn record written side by side; the offset waits for both (conversation state loses no turn)
                 .thenCompose(v -> publisher.publish(v).toCompletableFuture()
                         .thenCombine(turns.publish(v), (a, b) -> v))

@@ -50,6 +50,7 @@ public class MonitorMetrics {
     public static final String CONVERSATION_RESTORE = "sae.monitor.conversation.restore";
     public static final String CONVERSATION_RESTORED_RECORDS = "sae.monitor.conversation.restored.records";
     public static final String CONVERSATION_READY = "sae.monitor.conversation.state.ready.seconds";
+    public static final String REVIEWS = "sae.monitor.reviews";
     public static final String OTEL_RECORDS = "sae.monitor.otel.records.received";
     public static final String OTEL_EVENTS = "sae.monitor.otel.events.mapped";
     public static final String OTEL_SKIPPED = "sae.monitor.otel.skipped";
@@ -62,6 +63,7 @@ public class MonitorMetrics {
     public static final String TAG_STAGE = "stage";
     public static final String TAG_SOURCE = "source";
     public static final String TAG_FEATURE = "feature";
+    public static final String TAG_LABEL = "label";
     public static final String TAG_ROLE = "role";
     public static final String OTHER_TENANT = "other";
     public static final String NO_TENANT = "none";
@@ -308,6 +310,12 @@ public class MonitorMetrics {
         Timer.builder(CONVERSATION_RESTORE).description("changelog restore of one conversation-state partition")
                 .serviceLevelObjectives(ms(100), ms(500), ms(1000), ms(2500), ms(5000), ms(10000), ms(30000), ms(60000))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A console review of a flagged (or review-queue) category: true_positive, false_positive or unsure. */
+    public void review(String category, String label) {
+        Counter.builder(REVIEWS).tags(Tags.of(TAG_CATEGORY, category, TAG_LABEL, label))
+                .description("console reviews, by category and label").register(registry).increment();
     }
 
     public void alertPushed(boolean ok) {

@@ -29,7 +29,8 @@ import org.jboss.logging.Logger;
  * conversation state calls {@link #pushConversation} once per conversation and category when the category is first
  * flagged, again only after it cleared or the conversation expired. Those alerts add the labels
  * {@code level=conversation} and {@code conversation_id} (Alertmanager's identity of the page) and name the
- * raising turn and event in their annotations.
+ * raising turn and event in their annotations. With {@code monitor.console.base-url} set, every alert's
+ * {@code console_url} annotation links to the flag (or conversation verdict) in the triage console.
  */
 @ApplicationScoped
 public class AlertPusher {
@@ -42,6 +43,8 @@ public class AlertPusher {
     private final Duration resolveAfter;
     private final MonitorMetrics metrics;
     private final boolean perConversation;
+    /** The console's base URL without a trailing slash; absent: alerts carry no console link. */
+    private final Optional<String> console;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public AlertPusher(MonitorConfig config, MonitorMetrics metrics) {
@@ -50,6 +53,7 @@ public class AlertPusher {
         this.resolveAfter = config.alertmanager().resolveAfter();
         this.metrics = metrics;
         this.perConversation = config.conversations().enabled() && config.conversations().pageOnce();
+        this.console = config.console().baseUrl().map(u -> u.replaceAll("/+$", ""));
     }
 
     /** Whether conversation state pages for this verdict's event (then the event itself does not push). */
@@ -109,6 +113,7 @@ public class AlertPusher {
             ann.put("conversation_id", v.conversationId());
             ann.put("turn", String.valueOf(turn));
             ann.put("event_id", String.valueOf(eventId));
+            console.ifPresent(base -> ann.put("console_url", base + ConsoleLinks.conversation(v.conversationId(), v.turns())));
             ann.put("pack", v.pack().name() + " " + v.pack().version() + " " + v.pack().sha256());
             ann.put("runbook_url", "https://github.com/sae-safety-monitor/sae-safety-monitor/blob/main/alerts/runbooks/" + ALERT_NAME + ".md");
             a.put("startsAt", now.toString());
@@ -168,6 +173,7 @@ public class AlertPusher {
             ann.put("scores", v.categories().stream().map(s -> s.name() + "=" + s.score()).collect(Collectors.joining(", ")));
             ann.put("event_id", String.valueOf(v.eventId()));
             ann.put("conversation_id", String.valueOf(v.conversationId()));
+            console.ifPresent(base -> ann.put("console_url", base + ConsoleLinks.flag(v.eventId())));
             ann.put("pack", v.pack().name() + " " + v.pack().version() + " " + v.pack().sha256());
             ann.put("runbook_url", "https://github.com/sae-safety-monitor/sae-safety-monitor/blob/main/alerts/runbooks/" + ALERT_NAME + ".md");
             a.put("startsAt", now.toString());

@@ -52,7 +52,7 @@ public class TurnPublisher {
         }
         String json;
         try {
-            json = JSON.writeValueAsString(new TurnRecord(v.conversationId(), v.tenant(), v.turn()));
+            json = JSON.writeValueAsString(new TurnRecord(v.conversationId(), v.tenant(), v.turn(), v.source()));
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -6,23 +6,45 @@ import java.util.List;
 
 /**
  * The verdict on one text, as published to {@code safety.flags} / {@code safety.verdicts} and printed
- * by {@code score}. Carries no text: evidence spans point into the original event.
+ * by {@code score}. Carries no text: evidence spans point into the original event, and {@code source} says where
+ * that event is ({@code llm.events} topic, partition, offset), so a reviewer with the right role can fetch it.
  *
+ * @param source        the input record's coordinates; null (serialised as {@code null}) for events scored over HTTP
+ *                      or by the CLI
  * @param firedFeatures catalog features that fired in this text (for drift metrics; not serialised)
  * @param turn          what conversation state keeps of this event (not serialised; null when not computed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Verdict(String eventId, String conversationId, String tenant, String role, boolean flagged,
                       String severity, List<CategoryScore> categories, List<Evidence> evidence, PackRef pack,
-                      int windows, int tokens, long latencyMs, @JsonIgnore int[] firedFeatures,
+                      int windows, int tokens, long latencyMs,
+                      @JsonInclude(JsonInclude.Include.ALWAYS) Source source, @JsonIgnore int[] firedFeatures,
                       @JsonIgnore dev.saemonitor.conversation.TurnFeatures turn) {
 
     public static final String NO_SEVERITY = "none";
 
+    /** A verdict not (yet) tied to an input record. */
+    public Verdict(String eventId, String conversationId, String tenant, String role, boolean flagged, String severity,
+                   List<CategoryScore> categories, List<Evidence> evidence, PackRef pack, int windows, int tokens,
+                   long latencyMs, int[] firedFeatures, dev.saemonitor.conversation.TurnFeatures turn) {
+        this(eventId, conversationId, tenant, role, flagged, severity, categories, evidence, pack, windows, tokens,
+                latencyMs, null, firedFeatures, turn);
+    }
+
     /** The same verdict with the end-to-end latency filled in. */
     public Verdict withLatency(long ms) {
         return new Verdict(eventId, conversationId, tenant, role, flagged, severity, categories, evidence, pack,
-                windows, tokens, ms, firedFeatures, turn);
+                windows, tokens, ms, source, firedFeatures, turn);
+    }
+
+    /** The same verdict tied to the input record it judges. */
+    public Verdict withSource(Source at) {
+        return new Verdict(eventId, conversationId, tenant, role, flagged, severity, categories, evidence, pack,
+                windows, tokens, latencyMs, at, firedFeatures, turn);
+    }
+
+    /** Where the judged event is: a Kafka record of the events topic. */
+    public record Source(String topic, int partition, long offset) {
     }
 
     /**

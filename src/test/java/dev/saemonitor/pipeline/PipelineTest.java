@@ -79,8 +79,16 @@ class PipelineTest {
                     "text", "Message number " + i + " about the quarterly report and café menus ☕.")));
         }
         Map<String, JsonNode> verdicts = verdictsFor(Topics.VERDICTS, ids);
+        Set<String> coordinates = new HashSet<>();
         for (String id : ids) {
             JsonNode v = verdicts.get(id);
+            // where the event is, so a reviewer can fetch its text: one distinct input record per verdict
+            assertThat(v.path("source").path("topic").asText()).isEqualTo(Topics.EVENTS);
+            assertThat(v.path("source").path("partition").asInt(-1)).isBetween(0, Topics.DEFAULT_PARTITIONS - 1);
+            assertThat(v.path("source").path("offset").asLong(-1)).isGreaterThanOrEqualTo(0);
+            assertThat(coordinates.add(v.path("source").path("partition").asInt() + "@" + v.path("source").path("offset").asLong()))
+                    .as("distinct coordinates").isTrue();
+            assertThat(v.toString()).doesNotContain("quarterly report");
             assertThat(v.path("tokens").asInt()).isGreaterThan(5);
             assertThat(v.path("conversationId").asText()).startsWith("conv-");
             assertThat(v.path("pack").path("sha256").asText()).hasSize(64);
@@ -180,6 +188,8 @@ class PipelineTest {
                 .body("{\"id\":\"http-1\",\"role\":\"prompt\",\"text\":\"Déjà vu: please summarise this memo.\"}")
                 .when().post("/api/v1/score").then().statusCode(200).extract().as(Map.class));
         assertThat(v.path("eventId").asText()).isEqualTo("http-1");
+        assertThat(v.has("source")).as("source present, null: no input record").isTrue();
+        assertThat(v.path("source").isNull()).isTrue();
         assertThat(v.path("tokens").asInt()).isGreaterThan(3);
         for (JsonNode e : v.path("evidence")) {
             assertThat(e.path("span").path("end").asInt()).isGreaterThan(e.path("span").path("start").asInt());

@@ -68,14 +68,14 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         if (state.holds(turn.eventId())) {
             hooks.metrics().repeatedTurn();
             if (turn.eventId().equals(state.lastEventId())) {
-                ConversationVerdict v = hooks.score(record.key(), state);
+                ConversationVerdict v = hooks.score(record.key(), state).withSource(in.source());
                 forward(record, v);
                 hooks.page(v, state.tenant(), raisedAt(state, turn.eventId()), state.turnCount(), turn.eventId());
             }
             return;
         }
         ConversationState next = state.plus(turn, in.tenant(), context.currentSystemTimeMs(), settings.maxTurns());
-        ConversationVerdict v = hooks.score(record.key(), next);
+        ConversationVerdict v = hooks.score(record.key(), next).withSource(in.source());
         Map<String, ConversationState.Page> paged = new LinkedHashMap<>(next.paged());
         List<String> raised = new ArrayList<>();
         for (ConversationVerdict.Category c : v.categories()) {
