@@ -198,7 +198,14 @@ public class MonitorMetrics {
         Counter.builder(FLAGS).tags(Tags.of(TAG_CATEGORY, category, TAG_SEVERITY, severity, TAG_TENANT, NO_TENANT))
                 .description("flagged verdicts per category").register(registry);
         scoreSummary(category);
+        for (String label : REVIEW_LABELS) {
+            Counter.builder(REVIEWS).tags(Tags.of(TAG_CATEGORY, category, TAG_LABEL, label))
+                    .description("console reviews, by category and label").register(registry);
+        }
     }
+
+    /** The labels a console review can carry (console.Feedback.Label), registered at zero per category. */
+    static final java.util.List<String> REVIEW_LABELS = java.util.List.of("true_positive", "false_positive", "unsure");
 
     public void score(String category, double score) {
         scoreSummary(category).record(score);
