@@ -169,11 +169,12 @@ public final class ConversationCalibrator {
                 benignScores[j][e] = eventFlagged[benign[e]][fittedCats[j]] ? 1 : oof[fittedCats[j]][benign[e]];
             }
         }
+        boolean[] hasHead = new boolean[cats.size()];
+        IntStream.of(fittedCats).forEach(c -> hasHead[c] = true);
         boolean[] flaggedElsewhere = new boolean[benign.length];
         for (int e = 0; e < benign.length; e++) {
             for (int c = 0; c < cats.size(); c++) {
-                int cc = c;
-                flaggedElsewhere[e] |= eventFlagged[benign[e]][c] && IntStream.of(fittedCats).noneMatch(x -> x == cc);
+                flaggedElsewhere[e] |= eventFlagged[benign[e]][c] && !hasHead[c];
             }
         }
         JointThresholds.Result thr = JointThresholds.choose(withFlagged(benignScores, flaggedElsewhere), options.targetFpr());

@@ -59,10 +59,8 @@ public final class ConversationTurns {
     public static boolean[] eventFlags(Catalog catalog, List<TurnFeatures> turns) {
         List<Catalog.Category> cats = catalog.categories();
         boolean[] out = new boolean[cats.size()];
-        for (TurnFeatures t : turns) {
-            for (int c = 0; c < cats.size() && c < t.eventScores().length; c++) {
-                out[c] |= t.eventScores()[c] >= cats.get(c).threshold();
-            }
+        for (int c = 0; c < cats.size(); c++) {
+            out[c] = !ConversationFigures.quiet(turns, c, cats.get(c).threshold());
         }
         return out;
     }

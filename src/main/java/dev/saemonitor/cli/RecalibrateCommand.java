@@ -1,5 +1,6 @@
 package dev.saemonitor.cli;
 
+import dev.saemonitor.console.Feedback;
 import dev.saemonitor.calibration.EncodedCorpus;
 import dev.saemonitor.calibration.LabelledText;
 import dev.saemonitor.calibration.ReviewThresholds;
@@ -99,7 +100,7 @@ public class RecalibrateCommand implements Callable<Integer> {
         try {
             reviews = source.file != null ? FeedbackReader.fromJsonl(source.file)
                     : FeedbackReader.fromTopic(bootstrap, source.topic, Duration.ofSeconds(60));
-            EventParser parser = new EventParser(Integer.MAX_VALUE, old.reader().id(), old.reader().layer(), old.sae().config().dIn());
+            EventParser parser = EventParser.forPack(old, Integer.MAX_VALUE);
             set = ReviewedSet.join(reviews, texts, parser, new java.util.HashSet<>(categoryNames(old.catalog())));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
@@ -128,8 +129,8 @@ public class RecalibrateCommand implements Callable<Integer> {
             for (int c = 0; c < old.catalog().categories().size(); c++) {
                 Catalog.Category cat = old.catalog().categories().get(c);
                 ReviewThresholds.Choice ch = ReviewThresholds.choose(cat.threshold(),
-                        pick(raw, c, set.indices(cat.name(), Review.Label.true_positive)),
-                        pick(raw, c, set.indices(cat.name(), Review.Label.false_positive)), missCost, minReviews);
+                        pick(raw, c, set.indices(cat.name(), Feedback.Label.true_positive)),
+                        pick(raw, c, set.indices(cat.name(), Feedback.Label.false_positive)), missCost, minReviews);
                 choices.put(cat.name(), ch);
                 cats.add(new Catalog.Category(cat.name(), cat.severity(), cat.bias(), ch.threshold(), cat.features(),
                         ch.threshold() == cat.threshold() ? cat.thresholdChoice() : new Catalog.ThresholdChoice(

@@ -2,7 +2,6 @@ package dev.saemonitor.console;
 
 import dev.saemonitor.publish.ConsoleLinks;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.scoring.ScoringService;
 import io.quarkus.qute.Location;
@@ -23,7 +22,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -36,7 +34,6 @@ import java.util.List;
 @RolesAllowed({Roles.VIEWER, Roles.REVIEWER})
 @Blocking
 public class ConversationResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Template conversation;
     private final ConsoleIndex index;
     private final ConversationTurns turns;
@@ -72,9 +69,7 @@ public class ConversationResource {
         if (r.error() != null) {
             return Response.status(400).entity(page(e, r.error())).build();
         }
-        feedback.publish(r.feedback());
-        TextAudit.reviewed(identity, r.feedback());
-        index.add(IndexEntry.of(IndexEntry.Kind.feedback, JSON.valueToTree(r.feedback()), Instant.now()));
+        feedback.save(r.feedback(), identity);
         return Response.seeOther(URI.create(ConsoleLinks.conversation(id, e.body().path("turns").asInt()))).build();
     }
 

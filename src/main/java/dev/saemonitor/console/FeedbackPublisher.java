@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.Topics;
 import dev.saemonitor.metrics.MonitorMetrics;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -26,10 +27,23 @@ public class FeedbackPublisher {
 
     private final MutinyEmitter<String> feedback;
     private final MonitorMetrics metrics;
+    private final ConsoleIndex index;
 
-    public FeedbackPublisher(@Channel(Topics.FEEDBACK_CHANNEL) MutinyEmitter<String> feedback, MonitorMetrics metrics) {
+    public FeedbackPublisher(@Channel(Topics.FEEDBACK_CHANNEL) MutinyEmitter<String> feedback, MonitorMetrics metrics,
+                             ConsoleIndex index) {
         this.feedback = feedback;
         this.metrics = metrics;
+        this.index = index;
+    }
+
+    /**
+     * Saves a reviewer's review: written to the topic (see {@link #publish}), audit-logged, and listed in this
+     * console's index at once (the index feed brings it to the other replicas).
+     */
+    public void save(Feedback f, SecurityIdentity who) {
+        publish(f);
+        TextAudit.reviewed(who, f);
+        index.add(IndexEntry.of(IndexEntry.Kind.feedback, JSON.valueToTree(f), java.time.Instant.now()));
     }
 
     /** Writes one review and waits for the broker (on a worker thread: the console's form handler). */

@@ -68,10 +68,7 @@ public class FlagResource {
         if (r.error() != null) {
             return Response.status(400).entity(page(e, r.error())).build();
         }
-        feedback.publish(r.feedback());
-        TextAudit.reviewed(identity, r.feedback());
-        index.add(IndexEntry.of(IndexEntry.Kind.feedback, new com.fasterxml.jackson.databind.ObjectMapper()
-                .valueToTree(r.feedback()), java.time.Instant.now()));
+        feedback.save(r.feedback(), identity);
         return Response.seeOther(URI.create(ConsoleLinks.flag(eventId) + "?reviewed=" + r.feedback().label())).build();
     }
 

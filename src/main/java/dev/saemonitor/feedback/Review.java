@@ -1,6 +1,7 @@
 package dev.saemonitor.feedback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.saemonitor.console.Feedback.Label;
 import java.util.Locale;
 
 /**
@@ -18,20 +19,10 @@ public record Review(String eventId, String kind, String category, Label label, 
         return "conversation".equals(kind);
     }
 
-    /** What the reviewer said of the flag (or of the near miss, for a review-queue item). */
-    public enum Label {
-        true_positive, false_positive, unsure;
-
-        /** {@code true_positive}, {@code tp}, {@code TRUE-POSITIVE} … */
-        static Label parse(String s) {
-            String k = s.strip().toLowerCase(Locale.ROOT).replace('-', '_');
-            return switch (k) {
-                case "true_positive", "tp" -> true_positive;
-                case "false_positive", "fp" -> false_positive;
-                case "unsure" -> unsure;
-                default -> null;
-            };
-        }
+    /** The console's label, or {@code tp} / {@code fp} / hyphenated or upper-case spellings of it (null: none). */
+    static Label label(String s) {
+        String k = s.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+        return Label.parse(k.equals("tp") ? "true_positive" : k.equals("fp") ? "false_positive" : k);
     }
 
     /**
@@ -41,7 +32,7 @@ public record Review(String eventId, String kind, String category, Label label, 
     public static Review of(JsonNode n, String where) {
         String eventId = text(n, "eventId", where);
         String category = text(n, "category", where);
-        Label label = Label.parse(text(n, "label", where));
+        Label label = label(text(n, "label", where));
         if (label == null) {
             throw new IllegalArgumentException(where + ": \"label\" must be true_positive, false_positive or unsure, got \""
                     + n.get("label").asText() + "\"");

@@ -1,5 +1,6 @@
 package dev.saemonitor.feedback;
 
+import dev.saemonitor.console.Feedback;
 import dev.saemonitor.calibration.EncodedCorpus;
 import dev.saemonitor.calibration.LabelledText;
 import dev.saemonitor.calibration.ReviewThresholds;
@@ -27,8 +28,8 @@ public record ReviewReport(Map<String, Object> figures) {
         List<Catalog.Category> oldCats = pack.catalog().categories();
         for (int c = 0; c < oldCats.size(); c++) {
             String name = oldCats.get(c).name();
-            int[] tp = set.indices(name, Review.Label.true_positive);
-            int[] fp = set.indices(name, Review.Label.false_positive);
+            int[] tp = set.indices(name, Feedback.Label.true_positive);
+            int[] fp = set.indices(name, Feedback.Label.false_positive);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("thresholdBefore", oldCats.get(c).threshold());
             m.put("thresholdAfter", after.categories().get(c).threshold());

@@ -1,5 +1,6 @@
 package dev.saemonitor.feedback;
 
+import dev.saemonitor.console.Feedback;
 import dev.saemonitor.calibration.LabelledText;
 import dev.saemonitor.ingest.EventParser;
 import dev.saemonitor.ingest.ParseResult;
@@ -79,8 +80,8 @@ public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int no
             Set<String> labels = new LinkedHashSet<>();
             boolean judged = false;
             for (Review r : reviews.get(i)) {
-                judged |= r.label() != Review.Label.unsure;
-                if (r.label() == Review.Label.true_positive) {
+                judged |= r.label() != Feedback.Label.unsure;
+                if (r.label() == Feedback.Label.true_positive) {
                     labels.add(r.category());
                 }
             }
@@ -92,7 +93,7 @@ public record ReviewedSet(List<String> texts, List<List<Review>> reviews, int no
     }
 
     /** Reviews of {@code category} with label {@code label}: indices into {@link #texts}. */
-    public int[] indices(String category, Review.Label label) {
+    public int[] indices(String category, Feedback.Label label) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             for (Review r : reviews.get(i)) {

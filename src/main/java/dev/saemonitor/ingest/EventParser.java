@@ -25,6 +25,11 @@ public final class EventParser {
         this.expectation = new ActivationsBlock.Expectation(readerId, layer, dIn);
     }
 
+    /** A parser for events scored by {@code pack}: activations must be its reader's, at its layer and width. */
+    public static EventParser forPack(dev.saemonitor.modelpack.ModelPack pack, int maxBytes) {
+        return new EventParser(maxBytes, pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
+    }
+
     /**
      * @param headers    record headers as strings (ce_* and content-type), may be empty
      * @param fallbackId id to use when the event has none (e.g. topic-partition-offset), so repeats keep it

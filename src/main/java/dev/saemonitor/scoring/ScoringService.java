@@ -71,7 +71,7 @@ public class ScoringService {
             SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider().name(),
                     config.onnx().cudaFallback() == MonitorConfig.CudaFallback.cpu, config.batch().readerTokens(), config.onnx().spinWait()),
                     true);
-            parser = new EventParser(config.maxEventBytes(), pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
+            parser = EventParser.forPack(pack, config.maxEventBytes());
             metrics.packInfo(pack.name(), pack.version(), pack.sha256());
             metrics.provider(scorer.provider());
             for (Catalog.Category c : pack.catalog().categories()) {

@@ -1,5 +1,6 @@
 package dev.saemonitor.feedback;
 
+import dev.saemonitor.console.Feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,8 +35,8 @@ class FeedbackReaderTest {
             List<Review> reviews = FeedbackReader.fromTopic(broker.bootstrapServers(), "safety.feedback", Duration.ofSeconds(30));
             assertThat(reviews).hasSize(41);
             assertThat(reviews).filteredOn(r -> r.eventId().equals("ev-0") && r.category().equals("deception"))
-                    .singleElement().extracting(Review::label).isEqualTo(Review.Label.false_positive);
-            assertThat(reviews).filteredOn(r -> r.label() == Review.Label.true_positive).hasSize(19);
+                    .singleElement().extracting(Review::label).isEqualTo(Feedback.Label.false_positive);
+            assertThat(reviews).filteredOn(r -> r.label() == Feedback.Label.true_positive).hasSize(19);
             assertThat(FeedbackReader.fromTopic(broker.bootstrapServers(), "empty", Duration.ofSeconds(30))).isEmpty();
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>("empty", "x", "not json".getBytes(StandardCharsets.UTF_8))).get();
