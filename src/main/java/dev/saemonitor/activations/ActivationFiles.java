@@ -64,28 +64,35 @@ public final class ActivationFiles implements ActivationSource {
         }
     }
 
+    /** One pair of files, and the ids its index may name besides content ids (a labelled JSONL's, id to text). */
+    public record Source(Path prefix, Map<String, String> named) {
+    }
+
     /**
      * Loads the files and joins them to the texts.
      *
-     * @param named    ids a labelled JSONL gives its texts (its {@code "id"}, else the line number), id to text
+     * @param sources  the files, each with the ids of the texts file it was exported from
      * @param texts    every text the verb will read; each is also known by its {@link #contentId}
      * @param dIn      the width the pack expects (the SAE's d_in)
      */
-    public static ActivationFiles load(List<Path> prefixes, Map<String, String> named, Collection<String> texts, int dIn)
-            throws IOException {
-        Map<String, String> textById = new HashMap<>(named);
+    public static ActivationFiles load(List<Source> sources, Collection<String> texts, int dIn) throws IOException {
+        Map<String, String> byContent = new HashMap<>();
         Map<String, String> idOfText = new HashMap<>();
-        named.forEach((id, t) -> idOfText.putIfAbsent(t, id));
+        for (Source s : sources) {
+            s.named().forEach((id, t) -> idOfText.putIfAbsent(t, id));
+        }
         for (String t : texts) {
             String id = contentId(t);
-            textById.putIfAbsent(id, t);
+            byContent.putIfAbsent(id, t);
             idOfText.putIfAbsent(t, id);
         }
         Map<String, TextActivations> byText = new HashMap<>();
         List<String> names = new ArrayList<>();
-        for (Path prefix : prefixes) {
-            Prefix f = Prefix.of(prefix);
+        for (Source s : sources) {
+            Prefix f = Prefix.of(s.prefix());
             names.add(f.npy().toString());
+            Map<String, String> textById = new HashMap<>(byContent);
+            textById.putAll(s.named());
             int matched = join(f, textById, dIn, byText);
             if (matched == 0) {
                 throw new ActivationFileException(f.index() + ": none of its text ids names a text this command reads "

@@ -37,6 +37,8 @@ public class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
     PackOptions packOptions;
+    @Mixin
+    ActivationOptions activationOptions;
     @Option(names = "--data", arity = "1..*", description = "labelled JSONL file(s): {\"text\", \"labels\": [...]} (required unless --conversations-only)")
     List<Path> data;
     @Option(names = "--conversations", arity = "1..*", description = "labelled conversation JSONL: {\"conversationId\", "
@@ -111,6 +113,11 @@ public class CalibrateCommand implements Callable<Integer> {
         if (conversationWindow < 1) {
             throw new BadInputException("--conversation-window must be at least 1, got " + conversationWindow);
         }
+        boolean files = activationOptions.given() || activationOptions.textsOut != null;
+        if (files && (conversationsOnly || conversations != null)) {
+            throw new BadInputException("conversation heads are not fitted from activation files yet; drop "
+                    + "--conversations / --conversations-only with --activations or --texts-out");
+        }
         if (conversationsOnly) {
             return conversationsOnly();
         }
@@ -128,15 +135,20 @@ public class CalibrateCommand implements Callable<Integer> {
         List<String> corpus = readCorpus(benignCorpus);
         List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs,
                 benignConcat == null ? List.of() : benignConcat, 7);
+        List<String> raw = texts.stream().map(CalibrationText::text).toList();
+        if (activationOptions.writeTexts(raw)) {
+            return MonitorCli.OK;
+        }
         ModelPack pack = packOptions.load();
         Calibrator.Options opts = new Calibrator.Options(new Catalog.Segmentation(segmentWidth, segmentStride), maxFeatures,
                 topN, maxBenignShare, targetFpr, benignOnly, unionPerGroup, hardNegatives,
                 "recall".equals(thresholdSplit));
         Calibrator.Result result;
-        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
-            List<String> raw = texts.stream().map(CalibrationText::text).toList();
-            String key = encodedCache == null ? null : EncodedCorpusCache.key(pack, raw);
-            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(encodedCache, pack, raw);
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, ActivationOptions.named(data), raw)) {
+            // the cache is keyed by the reader, not by activation files, which can change under the same name
+            Path cache = activationOptions.given() ? null : encodedCache;
+            String key = cache == null ? null : EncodedCorpusCache.key(pack, raw);
+            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(cache, pack, raw);
             if (enc == null || enc.count() < raw.size()) {
                 int done = enc == null ? 0 : enc.count();
                 Progress progress = new Progress(System.err, "tokens", 0);
@@ -144,7 +156,7 @@ public class CalibrateCommand implements Callable<Integer> {
                 enc = enc == null ? rest : enc.append(rest);
                 progress.finish("encoded " + (raw.size() - done) + " texts (" + done + " from the cache)");
                 if (key != null) {
-                    EncodedCorpusCache.save(encodedCache, key, enc);
+                    EncodedCorpusCache.save(cache, key, enc);
                 }
             }
             try {
@@ -209,6 +221,11 @@ public class CalibrateCommand implements Callable<Integer> {
 
     /** The conversation files to fit on, or null when there are none (or --no-conversations). */
     private List<Path> conversationFiles() {
+        if (activationOptions.given() && conversations == null) {
+            System.err.println("no conversation heads: activation files hold events' activations, and conversation "
+                    + "calibration from them is not built yet");
+            return null;
+        }
         if (noConversations && !conversationsOnly) {
             return null;
         }

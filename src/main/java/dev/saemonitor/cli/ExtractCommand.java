@@ -43,6 +43,10 @@ public class ExtractCommand implements Callable<Integer> {
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
         }
+        if (packOptions.load().externalReader()) {
+            throw new BadInputException("pack " + packOptions.pack + " has an external reader: export its activations "
+                    + "with the served model in this format (docs/byo-model.md, \"Exporting activations\")");
+        }
         try (SafetyScorer scorer = packOptions.open();
              NpyWriter w = new NpyWriter(npy, scorer.reader().hiddenSize());
              BufferedWriter idx = Files.newBufferedWriter(index)) {

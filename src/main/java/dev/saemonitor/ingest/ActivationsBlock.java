@@ -17,8 +17,11 @@ final class ActivationsBlock {
     private ActivationsBlock() {
     }
 
-    /** What the pack expects of a carried block. */
-    record Expectation(String readerId, int layer, int dIn) {
+    /** What the pack expects of a carried block; {@code required}: every event must carry one (external reader). */
+    record Expectation(String readerId, int layer, int dIn, boolean required) {
+        Expectation(String readerId, int layer, int dIn) {
+            this(readerId, layer, dIn, false);
+        }
     }
 
     /** The activations, or a mismatch detail (never null both). */
