@@ -62,7 +62,7 @@ final class EventFields {
         }
         TextActivations acts = null;
         if (block != null) {
-            ActivationsBlock.Decoded dec = ActivationsBlock.decode(block, ctx.pack());
+            ActivationsBlock.Decoded dec = ActivationsBlock.decode(block, ctx.pack(), text);
             if (dec.mismatch() != null) {
                 return ParseResult.bad(DeadLetterReason.ACTIVATIONS_MISMATCH, dec.mismatch());
             }

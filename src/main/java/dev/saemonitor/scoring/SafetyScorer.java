@@ -284,10 +284,11 @@ public final class SafetyScorer implements AutoCloseable {
         List<Verdict> out = new ArrayList<>(requests.size());
         for (int i = 0; i < acts.length; i++) {
             ScoreRequest r = requests.get(i);
-            // read texts have their tokens' spans; carried activations have none
+            // read texts have their tokens' spans; carried activations only when the event gave them
             String text = r.text() == null ? "" : r.text();
-            CategoryScorer.SpanLookup spans = read[i] ? spanLookup(text, acts[i]) : null;
-            int[] blocks = read[i] ? Segments.blockStarts(text, acts[i].charStart()) : null;
+            boolean known = read[i] || (r.text() != null && acts[i].hasSpans());
+            CategoryScorer.SpanLookup spans = known ? spanLookup(text, acts[i]) : null;
+            int[] blocks = known ? Segments.blockStarts(text, acts[i].charStart()) : null;
             CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
             TurnFeatures turn = conversations.turn(r.eventId(), r.role(), System.currentTimeMillis(), codes,
                     firstRow[i], firstRow[i + 1], blocks, s, spans);

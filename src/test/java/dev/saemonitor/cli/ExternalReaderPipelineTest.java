@@ -166,6 +166,24 @@ class ExternalReaderPipelineTest {
                 spans += a.get(i).evidence().size();
             }
             assertThat(spans).as("evidence compared").isPositive();
+
+            // the service's path: the same rows carried in events (with their token spans) score as the files do
+            var parser = dev.saemonitor.ingest.EventParser.forPack(sealed, 1 << 22);
+            List<ScoreRequest> carried = new ArrayList<>();
+            var rows = files.read(texts, dev.saemonitor.activations.ActivationSource.Stages.NONE);
+            for (int i = 0; i < texts.size(); i++) {
+                byte[] event = JSON.writeValueAsBytes(Map.of("id", "e" + i, "text", texts.get(i),
+                        "activations", block(texts.get(i), rows.get(i))));
+                var parsed = parser.parse(event, Map.of(), "k", "f", java.time.Instant.EPOCH);
+                assertThat(parsed.valid()).as(String.valueOf(parsed.detail())).isTrue();
+                var e = parsed.event();
+                carried.add(new ScoreRequest(e.id(), null, null, e.role(), e.text(), e.activations()));
+            }
+            List<Verdict> c = byFiles.score(carried, true, StageListener.NONE);
+            for (int i = 0; i < c.size(); i++) {
+                assertThat(c.get(i).categories()).isEqualTo(b.get(i).categories());
+                assertThat(c.get(i).evidence()).isEqualTo(b.get(i).evidence());
+            }
         }
 
         // f16 files: the same verdicts up to half precision
@@ -206,6 +224,20 @@ class ExternalReaderPipelineTest {
                 tmp.resolve("x").toString());
         assertThat(noExtract.code()).isEqualTo(MonitorCli.BAD_INPUT);
         assertThat(noExtract.err()).contains("external reader");
+    }
+
+    /** An event's activations block as a serving stack sends it: f32 rows and the tokens' code-point spans. */
+    private static Map<String, Object> block(String text, dev.saemonitor.activations.TextActivations a) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(a.rows().length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : a.rows()) {
+            bb.putFloat(v);
+        }
+        List<List<Integer>> spans = new ArrayList<>();
+        for (int t = 0; t < a.tokens(); t++) {
+            spans.add(List.of(text.codePointCount(0, a.charStart()[t]), text.codePointCount(0, a.charEnd()[t])));
+        }
+        return Map.of("readerId", "test-org/served-lm-8b", "layer", 3, "dtype", "f32", "shape", List.of(a.tokens(), a.d()),
+                "data", java.util.Base64.getEncoder().encodeToString(bb.array()), "spans", spans);
     }
 
     private static String[] concat(List<String> a, List<String> b) {

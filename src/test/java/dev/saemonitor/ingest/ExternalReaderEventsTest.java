@@ -102,6 +102,13 @@ class ExternalReaderEventsTest {
                 "readerId", block(TestPacks.READER_ID, 3, 4, 384, false),
                 "layer", block("test-org/served-lm-8b", 12, 4, 384, false),
                 "width", block("test-org/served-lm-8b", 3, 4, 4096, true));
+        Map<String, Object> badSpans = new LinkedHashMap<>(block("test-org/served-lm-8b", 3, 2, 384, false));
+        badSpans.put("spans", List.of(List.of(0, 4)));
+        ParseResult spans = parse(Map.of("id", "s", "text", SECRET, "activations", badSpans));
+        assertThat(spans.reason()).isEqualTo(DeadLetterReason.ACTIVATIONS_MISMATCH);
+        assertThat(spans.detail()).contains("spans must be T pairs");
+        badSpans.put("spans", List.of(List.of(0, 4), List.of(5, 400)));
+        assertThat(parse(Map.of("id", "s", "text", SECRET, "activations", badSpans)).detail()).contains("within the event's text");
         for (var b : blocks.entrySet()) {
             ParseResult r = parse(Map.of("id", "m", "text", SECRET, "activations", b.getValue()));
             assertThat(r.reason()).as(b.getKey()).isEqualTo(DeadLetterReason.ACTIVATIONS_MISMATCH);
@@ -111,8 +118,11 @@ class ExternalReaderEventsTest {
 
     @Test
     void carriedActivationsAreScoredWithoutAReaderAndTextsAreRefused() throws Exception {
-        ParseResult ok = parse(Map.of("id", "good", "text", SECRET, "activations",
-                block("test-org/served-lm-8b", 3, 7, 384, true)));
+        Map<String, Object> good = new LinkedHashMap<>(block("test-org/served-lm-8b", 3, 7, 384, true));
+        // "Tell nobody: the launch code is 0000" in 7 word tokens
+        good.put("spans", List.of(List.of(0, 4), List.of(5, 12), List.of(13, 16), List.of(17, 23), List.of(24, 28),
+                List.of(29, 31), List.of(32, 36)));
+        ParseResult ok = parse(Map.of("id", "good", "text", SECRET, "activations", good));
         assertThat(ok.valid()).as(String.valueOf(ok.detail())).isTrue();
         try (SafetyScorer scorer = SafetyScorer.open(pack, InferenceSettings.defaults(), true)) {
             assertThat(scorer.reader()).isNull();
@@ -120,6 +130,8 @@ class ExternalReaderEventsTest {
             Verdict v = scorer.score(List.of(new ScoreRequest(e.id(), e.conversationId(), null, e.role(), e.text(),
                     e.activations())), false, StageListener.NONE).get(0);
             assertThat(v.tokens()).isEqualTo(7);
+            assertThat(e.activations().hasSpans()).isTrue();
+            v.evidence().forEach(ev -> assertThat(ev.span().end()).isLessThanOrEqualTo(SECRET.length()));
             assertThat(v.categories()).hasSize(TestPacks.CATEGORIES.size());
             assertThatThrownBy(() -> scorer.score(List.of(ScoreRequest.ofText("t", SECRET)), false, StageListener.NONE))
                     .hasMessageContaining("external reader (test-org/served-lm-8b)").hasMessageContaining("activations")
