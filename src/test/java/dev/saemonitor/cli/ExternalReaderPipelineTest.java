@@ -240,6 +240,18 @@ class ExternalReaderPipelineTest {
                 "data", java.util.Base64.getEncoder().encodeToString(bb.array()), "spans", spans);
     }
 
+    @Test
+    void importSaeIntoAnExternalPackReSealsIt() throws Exception {
+        Path ext = TestPacks.writeExternal(tmp.resolve("ext"), dev.saemonitor.modelpack.SaeArchitecture.RELU, 64, 3);
+        Path published = tmp.resolve("published");
+        TestPacks.randomSae(dev.saemonitor.modelpack.SaeArchitecture.JUMPRELU, 384, 96, 0, false, 8).save(published);
+        ok("import-sae", "--from", published.toString(), "-o", ext.resolve("sae").toString());
+        ModelPack p = PackLoader.load(ext, tmp);
+        assertThat(p.sae().config().dSae()).isEqualTo(96);
+        assertThat(p.externalReader()).isTrue();
+        assertThat(p.catalog().categories()).allSatisfy(c -> assertThat(c.features()).isEmpty());
+    }
+
     private static String[] concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
