@@ -1,20 +1,12 @@
 package dev.saemonitor.activations;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.saemonitor.modelpack.JsonLines;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,12 +15,10 @@ import java.util.Set;
  * Activations the served model wrote, in {@code extract}'s format: {@code <prefix>.npy} ({@code [tokens, d]}, f32 or
  * f16) and {@code <prefix>.index.jsonl}, one line per row: {@code {"row", "text": <text id>, "token", "start", "end"}}
  * with the token's span in code points. Joined to the texts by id: a labelled JSONL's {@code "id"} (else its line
- * number), or a text's {@link #contentId} (what {@code --texts-out} writes). Every check happens at load; a text the
+ * number), or a text's {@link ActivationTexts#contentId} (what {@code --texts-out} writes). Every check happens at load; a text the
  * files lack is refused when it is read, naming its id.
  */
 public final class ActivationFiles implements ActivationSource {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Map<String, TextActivations> byText;
     private final Map<String, String> idOfText;
     private final int dIn;
@@ -39,16 +29,6 @@ public final class ActivationFiles implements ActivationSource {
         this.idOfText = idOfText;
         this.dIn = dIn;
         this.names = names;
-    }
-
-    /** A text's id by content: {@code t-} and the first 16 hex digits of the SHA-256 of its UTF-8 bytes. */
-    public static String contentId(String text) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return "t-" + java.util.HexFormat.of().formatHex(d, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
     }
 
     /** The {@code .npy} and index of a prefix ({@code acts}, {@code acts.npy} or {@code acts.index.jsonl}). */
@@ -72,7 +52,7 @@ public final class ActivationFiles implements ActivationSource {
      * Loads the files and joins them to the texts.
      *
      * @param sources  the files, each with the ids of the texts file it was exported from
-     * @param texts    every text the verb will read; each is also known by its {@link #contentId}
+     * @param texts    every text the verb will read; each is also known by its {@link ActivationTexts#contentId}
      * @param dIn      the width the pack expects (the SAE's d_in)
      */
     public static ActivationFiles load(List<Source> sources, Collection<String> texts, int dIn) throws IOException {
@@ -82,7 +62,7 @@ public final class ActivationFiles implements ActivationSource {
             s.named().forEach((id, t) -> idOfText.putIfAbsent(t, id));
         }
         for (String t : texts) {
-            String id = contentId(t);
+            String id = ActivationTexts.contentId(t);
             byContent.putIfAbsent(id, t);
             idOfText.putIfAbsent(t, id);
         }
@@ -100,9 +80,6 @@ public final class ActivationFiles implements ActivationSource {
             }
         }
         return new ActivationFiles(byText, idOfText, dIn, String.join(", ", names));
-    }
-
-    private record Row(String text, int start, int end) {
     }
 
     private static int join(Prefix f, Map<String, String> textById, int dIn, Map<String, TextActivations> out)
@@ -123,7 +100,7 @@ public final class ActivationFiles implements ActivationSource {
             throw new ActivationFileException(f.npy() + ": rows are " + m.cols() + " wide, expected the pack's d_in " + dIn
                     + " (activations of another model or layer?)");
         }
-        List<Row> rows = readIndex(f.index());
+        List<ActivationIndex.Row> rows = ActivationIndex.read(f.index());
         if (rows.size() != m.rows()) {
             throw new ActivationFileException(f.index() + ": " + rows.size() + " lines, expected one per row of "
                     + f.npy() + " (" + m.rows() + ")");
@@ -150,14 +127,14 @@ public final class ActivationFiles implements ActivationSource {
         return matched;
     }
 
-    private static TextActivations activations(Prefix f, Npy.Matrix m, List<Row> rows, int from, int to, String id,
+    private static TextActivations activations(Prefix f, Npy.Matrix m, List<ActivationIndex.Row> rows, int from, int to, String id,
                                                String text) {
         int n = to - from, d = m.cols();
         int cps = text.codePointCount(0, text.length());
         int[] start = new int[n], end = new int[n];
         int prev = 0;
         for (int t = 0; t < n; t++) {
-            Row r = rows.get(from + t);
+            ActivationIndex.Row r = rows.get(from + t);
             if (r.start() < 0 || r.end() < r.start() || r.end() > cps) {
                 throw new ActivationFileException(f.index() + ": line " + (from + t + 1) + ": span [" + r.start() + ", "
                         + r.end() + ") does not lie in text id '" + id + "' (" + cps + " code points): were these "
@@ -175,25 +152,6 @@ public final class ActivationFiles implements ActivationSource {
         return new TextActivations(n, d, data, start, end, 1);
     }
 
-    private static List<Row> readIndex(Path index) throws IOException {
-        List<Row> rows = new ArrayList<>();
-        JsonLines.forEach(index, msg -> new ActivationFileException(index + ": " + msg), (lineNo, n) -> {
-            JsonNode id = n.path("text");
-            if (!(id.isTextual() || id.isIntegralNumber()) || !n.path("start").canConvertToInt()
-                    || !n.path("end").canConvertToInt() || !n.path("start").isIntegralNumber()
-                    || !n.path("end").isIntegralNumber()) {
-                throw new ActivationFileException(index + ": line " + lineNo + ": expected {\"row\", \"text\": <text id>, "
-                        + "\"token\", \"start\", \"end\"} with integer start and end (code points)");
-            }
-            if (n.has("row") && n.path("row").asLong(-1) != rows.size()) {
-                throw new ActivationFileException(index + ": line " + lineNo + ": row is " + n.path("row").asText()
-                        + ", expected " + rows.size() + " (one line per .npy row, in order)");
-            }
-            rows.add(new Row(id.asText(), n.get("start").asInt(), n.get("end").asInt()));
-        });
-        return rows;
-    }
-
     @Override
     public List<TextActivations> read(List<String> texts, Stages stages) {
         long t0 = System.nanoTime();
@@ -202,11 +160,11 @@ public final class ActivationFiles implements ActivationSource {
         for (String t : texts) {
             String text = t == null ? "" : t;
             TextActivations a = byText.get(text);
-            if (a == null && text.isEmpty()) {
+            if (a == null && text.isBlank()) { // no tokens to export: as the reader, zero rows
                 a = new TextActivations(0, dIn, new float[0], new int[0], new int[0], 0);
             }
             if (a == null) {
-                missing.add(idOfText.getOrDefault(text, contentId(text)));
+                missing.add(idOfText.getOrDefault(text, ActivationTexts.contentId(text)));
             }
             out.add(a);
         }
@@ -222,43 +180,5 @@ public final class ActivationFiles implements ActivationSource {
     @Override
     public int dIn() {
         return dIn;
-    }
-
-    /** The ids a labelled JSONL gives its texts, as {@code extract --jsonl} does: "id", else the line number. */
-    public static Map<String, String> idsOf(Path jsonl) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        JsonLines.forEach(jsonl, msg -> new ActivationFileException(jsonl + ": " + msg), (lineNo, n) -> {
-            if (n.path("text").isTextual()) {
-                String id = n.hasNonNull("id") ? n.get("id").asText() : String.valueOf(lineNo);
-                String prev = out.putIfAbsent(id, n.get("text").asText());
-                if (prev != null && !prev.equals(n.get("text").asText())) {
-                    throw new ActivationFileException(jsonl + ": line " + lineNo + ": id '" + id
-                            + "' is used by two texts; give each line a unique \"id\"");
-                }
-            }
-        });
-        return out;
-    }
-
-    /**
-     * Writes every distinct text as {@code {"id": contentId, "text"}} (the input of an export, or of {@code extract
-     * --jsonl}); returns how many.
-     */
-    public static int writeTexts(Path file, Collection<String> texts) throws IOException {
-        Set<String> distinct = new LinkedHashSet<>(texts);
-        distinct.remove("");
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            for (String t : distinct) {
-                ObjectNode n = JSON.createObjectNode();
-                n.put("id", contentId(t));
-                n.put("text", t);
-                w.write(JSON.writeValueAsString(n));
-                w.newLine();
-            }
-        }
-        return distinct.size();
     }
 }

@@ -1,6 +1,7 @@
 package dev.saemonitor.cli;
 
 import dev.saemonitor.activations.ActivationFiles;
+import dev.saemonitor.activations.ActivationTexts;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.scoring.SafetyScorer;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public class ActivationOptions {
         if (textsOut == null) {
             return false;
         }
-        int n = ActivationFiles.writeTexts(textsOut, texts);
+        int n = ActivationTexts.writeTexts(textsOut, texts);
         System.err.println("wrote " + n + " distinct texts to " + textsOut + "; export their activations and run "
                 + "again with --activations");
         return true;
@@ -81,7 +82,7 @@ public class ActivationOptions {
         Map<String, String> out = new LinkedHashMap<>();
         Set<String> ambiguous = new HashSet<>();
         for (Path f : files) {
-            ActivationFiles.idsOf(f).forEach((id, text) -> {
+            ActivationTexts.idsOf(f).forEach((id, text) -> {
                 String prev = out.putIfAbsent(id, text);
                 if (prev != null && !prev.equals(text)) {
                     ambiguous.add(id);

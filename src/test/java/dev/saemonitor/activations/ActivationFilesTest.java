@@ -86,9 +86,9 @@ class ActivationFilesTest {
     void contentIdsFromTextsOutJoinTextsNoFileLists() throws Exception {
         String built = "A positive sentence placed inside benign context. More context here.";
         Path textsOut = tmp.resolve("texts.jsonl");
-        assertThat(ActivationFiles.writeTexts(textsOut, List.of(built, built, ""))).isEqualTo(1);
-        Map<String, String> ids = ActivationFiles.idsOf(textsOut);
-        assertThat(ids).containsOnlyKeys(ActivationFiles.contentId(built));
+        assertThat(ActivationTexts.writeTexts(textsOut, List.of(built, built, ""))).isEqualTo(1);
+        Map<String, String> ids = ActivationTexts.idsOf(textsOut);
+        assertThat(ids).containsOnlyKeys(ActivationTexts.contentId(built));
         Written w = write("c", ids, false, 3);
         // the verb knows the text only by content: no named ids
         TextActivations a = load(w.prefix(), Map.of(), List.of(built), D).read(List.of(built), ActivationSource.Stages.NONE)

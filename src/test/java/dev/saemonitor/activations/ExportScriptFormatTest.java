@@ -50,7 +50,7 @@ class ExportScriptFormatTest {
         Path jsonl = tmp.resolve("texts.jsonl");
         Files.write(jsonl, List.of("{\"id\": \"first\", \"text\": \"" + texts.get(0) + "\"}",
                 "{\"id\": 7, \"text\": \"" + texts.get(1) + "\"}", "", "{\"text\": \"" + texts.get(2) + "\"}"));
-        Map<String, String> ids = ActivationFiles.idsOf(jsonl);
+        Map<String, String> ids = ActivationTexts.idsOf(jsonl);
         assertThat(ids).containsOnlyKeys("first", "7", "4");
 
         Path f32 = export(jsonl, "f32", false);
