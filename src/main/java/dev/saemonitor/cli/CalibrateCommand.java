@@ -113,11 +113,6 @@ public class CalibrateCommand implements Callable<Integer> {
         if (conversationWindow < 1) {
             throw new BadInputException("--conversation-window must be at least 1, got " + conversationWindow);
         }
-        boolean files = activationOptions.given() || activationOptions.textsOut != null;
-        if (files && (conversationsOnly || conversations != null)) {
-            throw new BadInputException("conversation heads are not fitted from activation files yet; drop "
-                    + "--conversations / --conversations-only with --activations or --texts-out");
-        }
         if (conversationsOnly) {
             return conversationsOnly();
         }
@@ -136,7 +131,12 @@ public class CalibrateCommand implements Callable<Integer> {
         List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs,
                 benignConcat == null ? List.of() : benignConcat, 7);
         List<String> raw = texts.stream().map(CalibrationText::text).toList();
-        if (activationOptions.writeTexts(raw)) {
+        List<Path> convFiles = conversationFiles();
+        List<String> read = new java.util.ArrayList<>(raw);
+        if (convFiles != null) {
+            read.addAll(dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(convFiles)));
+        }
+        if (activationOptions.writeTexts(read)) {
             return MonitorCli.OK;
         }
         ModelPack pack = packOptions.load();
@@ -144,7 +144,7 @@ public class CalibrateCommand implements Callable<Integer> {
                 topN, maxBenignShare, targetFpr, benignOnly, unionPerGroup, hardNegatives,
                 "recall".equals(thresholdSplit));
         Calibrator.Result result;
-        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, ActivationOptions.named(data), raw)) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, ActivationOptions.named(data), read)) {
             // the cache is keyed by the reader, not by activation files, which can change under the same name
             Path cache = activationOptions.given() ? null : encodedCache;
             String key = cache == null ? null : EncodedCorpusCache.key(pack, raw);
@@ -164,7 +164,6 @@ public class CalibrateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage());
             }
-            List<Path> convFiles = conversationFiles();
             if (convFiles != null) {
                 // the conversation heads read the new event heads' scores, so they are fitted over those
                 ModelPack recalibrated = withCatalog(pack, result.catalog());
@@ -198,9 +197,13 @@ public class CalibrateCommand implements Callable<Integer> {
         if (convFiles == null) {
             throw new BadInputException("--conversations-only needs --conversations (no " + ConversationFit.DEFAULT_CONVERSATIONS + ")");
         }
+        List<String> turns = dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(convFiles));
+        if (activationOptions.writeTexts(turns)) {
+            return MonitorCli.OK;
+        }
         ModelPack pack = packOptions.load();
         ConversationCalibrator.Result conv;
-        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, java.util.Map.of(), turns)) {
             conv = ConversationFit.fit(scorer, pack, convFiles, conversationCache(), batch, conversationOptions());
         }
         Path dir = pack.dir();
@@ -221,11 +224,6 @@ public class CalibrateCommand implements Callable<Integer> {
 
     /** The conversation files to fit on, or null when there are none (or --no-conversations). */
     private List<Path> conversationFiles() {
-        if (activationOptions.given() && conversations == null) {
-            System.err.println("no conversation heads: activation files hold events' activations, and conversation "
-                    + "calibration from them is not built yet");
-            return null;
-        }
         if (noConversations && !conversationsOnly) {
             return null;
         }
@@ -237,6 +235,9 @@ public class CalibrateCommand implements Callable<Integer> {
     }
 
     private Path conversationCache() {
+        if (activationOptions.given()) {
+            return null; // keyed by the reader, not by activation files
+        }
         if (conversationCache != null) {
             return conversationCache;
         }

@@ -83,10 +83,6 @@ public class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (conversations || allConversationFiles(data)) {
-            if (activationOptions.given() || activationOptions.textsOut != null) {
-                throw new BadInputException("conversation eval does not read activation files yet; evaluate "
-                        + "conversations on a pack with an ONNX reader");
-            }
             return conversationEval();
         }
         List<LabelledText> texts = CalibrateCommand.readLabelled(data);
@@ -189,8 +185,12 @@ public class EvalCommand implements Callable<Integer> {
 
     /** Conversation-level figures (head beside baseline), table on stdout and the same as JSON. */
     private int conversationEval() throws Exception {
+        List<String> turns = dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(data));
+        if (activationOptions.writeTexts(turns)) {
+            return MonitorCli.OK;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        try (SafetyScorer scorer = packOptions.open()) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, packOptions.load(), Map.of(), turns)) {
             out.put("pack", Map.of("name", scorer.pack().name(), "version", scorer.pack().version(),
                     "sha256", scorer.pack().sha256()));
             out.put("data", CalibrateCommand.names(data));

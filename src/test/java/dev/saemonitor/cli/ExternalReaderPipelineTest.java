@@ -111,7 +111,7 @@ class ExternalReaderPipelineTest {
 
         // calibrate builds texts (positives in context, concatenations): --texts-out lists them for the export
         List<String> calOpts = List.of("--data", calFile.toString(), "--top-n", "8", "--benign-corpus",
-                corpusFile.toString(), "--benign-docs", "8");
+                corpusFile.toString(), "--benign-docs", "8", "--no-conversations");
         CliRun refused = CliRun.of(concat(List.of("calibrate", "--pack", ext.toString()), calOpts));
         assertThat(refused.code()).isEqualTo(MonitorCli.BAD_INPUT);
         assertThat(refused.err()).contains("external reader (test-org/served-lm-8b, layer 3)").contains("--activations");
@@ -122,11 +122,39 @@ class ExternalReaderPipelineTest {
         extract(onnx, calTexts, true, builtActs);
         ok(concat(List.of("calibrate", "--pack", ext.toString(), "--activations", calActs.toString(),
                 builtActs.toString()), calOpts));
-        ok(concat(List.of("calibrate", "--pack", onnx.toString(), "--readers-dir", readers, "--no-conversations"), calOpts));
+        ok(concat(List.of("calibrate", "--pack", onnx.toString(), "--readers-dir", readers), calOpts));
         assertThat(Files.readString(ext.resolve("catalog.yaml"))).isEqualTo(Files.readString(onnx.resolve("catalog.yaml")));
         assertThat(JSON.readTree(ext.resolve("eval.json").toFile())).isEqualTo(JSON.readTree(onnx.resolve("eval.json").toFile()));
+        ModelPack events = PackLoader.load(ext, tmp);
+        assertThat(events.catalog().categories()).allSatisfy(c -> assertThat(c.features()).isNotEmpty());
+
+        // conversation heads over the event heads, from the turns' activations (each turn read alone, as events are)
+        Path convs = Files.write(tmp.resolve("convs.jsonl"),
+                Files.readAllLines(Path.of("data/seed/conversations_train.jsonl")).subList(0, 80));
+        Path convTexts = tmp.resolve("conversation-texts.jsonl");
+        ok("calibrate", "--pack", ext.toString(), "--conversations-only", "--conversations", convs.toString(),
+                "--texts-out", convTexts.toString());
+        Path convActs = tmp.resolve("conversation-acts");
+        extract(onnx, convTexts, true, convActs);
+        ok("calibrate", "--pack", ext.toString(), "--conversations-only", "--conversations", convs.toString(),
+                "--activations", convActs.toString());
+        ok("calibrate", "--pack", onnx.toString(), "--readers-dir", readers, "--conversations-only", "--conversations",
+                convs.toString());
+        // (with these few noisy event heads the turns' own flags may spend the budget and the heads be dropped:
+        // then the figures that decided it must agree)
+        assertThat(Files.readString(ext.resolve("catalog.yaml"))).isEqualTo(Files.readString(onnx.resolve("catalog.yaml")));
+        JsonNode convMetrics = JSON.readTree(ext.resolve("eval.json").toFile()).path("conversation");
+        assertThat(convMetrics.path("categories").size()).isEqualTo(TestPacks.CATEGORIES.size());
+        assertThat(convMetrics).isEqualTo(JSON.readTree(onnx.resolve("eval.json").toFile()).path("conversation"));
+        Path extConv = tmp.resolve("ext-conv.json"), onnxConv = tmp.resolve("onnx-conv.json");
+        ok("eval", "--pack", ext.toString(), "--data", convs.toString(), "--activations", convActs.toString(),
+                "--json-out", extConv.toString());
+        ok("eval", "--pack", onnx.toString(), "--readers-dir", readers, "--data", convs.toString(), "--json-out",
+                onnxConv.toString());
+        JsonNode ec = JSON.readTree(extConv.toFile()), oc = JSON.readTree(onnxConv.toFile());
+        assertThat(ec.path("head")).isEqualTo(oc.path("head")).isNotEmpty();
+        assertThat(ec.path("baseline")).isEqualTo(oc.path("baseline"));
         ModelPack sealed = PackLoader.load(ext, tmp);
-        assertThat(sealed.catalog().categories()).allSatisfy(c -> assertThat(c.features()).isNotEmpty());
 
         // eval: bare texts, positives among 1/3/6 benign ones, benign concatenations; all from the files
         Path evalTexts = tmp.resolve("eval-texts.jsonl");
