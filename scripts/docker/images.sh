@@ -5,7 +5,8 @@
 # The Java runtime is made with jlink from the build JDK (target/docker/jre, one layer both images share).
 # Each context is staged under target/docker/ with hard links, so the legacy builder (no buildx here) sends only
 # what the Dockerfile copies. Exit 0 when both images exist; non-zero with the reason otherwise.
-# Env: SAE_IMAGES=broker|app|all (default all); APP_IMAGE (default sae-safety-monitor:0.1.0).
+# Env: SAE_IMAGES=jre|broker|app|all (default all: the three); APP_IMAGE (default sae-safety-monitor:0.1.0).
+# When scripts/docker/prepare.sh runs in the background (CI), waits for it first (at most SAE_PREPARE_WAIT_S, 300).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +20,13 @@ now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 record() { mkdir -p "$OUT"; echo "$(date -u +%FT%TZ) $1 $2 s" >> "$TIMES"; say "$1: $2 s"; }
 
+STATUS=$OUT/prepare.status
+preparing() { read -r state pid < "$STATUS" 2>/dev/null && [ "$state" = running ] && kill -0 "$pid" 2>/dev/null; }
+if [ "$WHAT" != jre ] && [ -f "$STATUS" ] && preparing; then
+  t=$(now); deadline=$(( $(date +%s) + ${SAE_PREPARE_WAIT_S:-300} ))
+  while preparing && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
+  say "waited $(took "$t") s for scripts/docker/prepare.sh: $(cat "$STATUS")"
+fi
 if ! timeout 10 docker info >/dev/null 2>&1; then
   say "no Docker engine answers (start one with scripts/docker/engine.sh); no images built"
   exit 2
@@ -28,7 +36,7 @@ if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   exit 3
 fi
 APP=target/quarkus-app
-if [ ! -f "$APP/quarkus-run.jar" ] || [ ! -d "$APP/lib/broker" ]; then
+if [ "$WHAT" != jre ] && { [ ! -f "$APP/quarkus-run.jar" ] || [ ! -d "$APP/lib/broker" ]; }; then
   say "$APP/quarkus-run.jar or $APP/lib/broker missing: run ./mvnw package first"
   exit 4
 fi
@@ -51,16 +59,20 @@ if [ ! -f "$JRE/.stamp" ] || [ "$(cat "$JRE/.stamp")" != "$stamp" ]; then
   echo "$stamp" > "$JRE/.stamp"
   record jlink "$(took "$t")"
 fi
+[ "$WHAT" = jre ] && exit 0
 
 # hard links where the file system allows, copies otherwise
 stage() { mkdir -p "$(dirname "$2")"; cp -al "$1" "$2" 2>/dev/null || cp -a "$1" "$2"; }
 build() { # tag, context, [dockerfile]
-  local t; t=$(now)
+  local t old; t=$(now)
+  old=$(docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
   if ! docker build -q ${3:+-f "$3"} -t "$1" "$2" >"$OUT/build-${1//[\/:]/_}.log" 2>&1; then
     say "docker build $1 failed, see $OUT/build-${1//[\/:]/_}.log:"; tail -n 15 "$OUT/build-${1//[\/:]/_}.log" >&2
     return 1
   fi
   record "build $1 ($(docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1/1e6}'))" "$(took "$t")"
+  # the image this tag named before, now untagged: removed unless a container or another tag uses it
+  if [ -n "$old" ] && [ "$old" != "$(docker image inspect -f '{{.Id}}' "$1")" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
 }
 
 if [ "$WHAT" = all ] || [ "$WHAT" = broker ]; then
