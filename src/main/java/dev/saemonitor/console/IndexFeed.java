@@ -1,5 +1,7 @@
 package dev.saemonitor.console;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.MonitorConfig;
@@ -100,11 +102,35 @@ public class IndexFeed {
             return null;
         }
         try {
+            if (kind == IndexEntry.Kind.conversation && !flagged(r.value())) {
+                return null; // the index keeps flagged conversations only: one record per turn need not be parsed whole
+            }
             JsonNode v = JSON.readTree(r.value());
             return IndexEntry.of(kind, v, Instant.ofEpochMilli(r.timestamp()));
         } catch (IOException e) {
             LOG.debugf("console index: %s-%d@%d is not JSON, skipped", r.topic(), r.partition(), r.offset());
             return null;
+        }
+    }
+
+    /**
+     * The top-level {@code flagged} of a verdict, read by the streaming parser, which stops there (it comes before
+     * categories and evidence), so a clear conversation verdict costs a few tokens instead of a tree.
+     */
+    static boolean flagged(byte[] json) throws IOException {
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("flagged".equals(name)) {
+                    return value == JsonToken.VALUE_TRUE;
+                }
+                p.skipChildren();
+            }
+            return false;
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.saemonitor.publish;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.MonitorConfig;
 import dev.saemonitor.config.Topics;
 import dev.saemonitor.metrics.MonitorMetrics;
@@ -26,14 +24,12 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  */
 @ApplicationScoped
 public class TurnPublisher {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final MutinyEmitter<String> turns;
+    private final MutinyEmitter<byte[]> turns;
     private final boolean enabled;
     private final RetryingWrite retrying;
 
     public TurnPublisher(@Channel(Topics.TURNS_CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-                         MutinyEmitter<String> turns, MonitorConfig config, MonitorMetrics metrics) {
+                         MutinyEmitter<byte[]> turns, MonitorConfig config, MonitorMetrics metrics) {
         this.turns = turns;
         this.enabled = config.conversations().enabled();
         this.retrying = new RetryingWrite("turn-write-retry", config.publish().retryBackoff(),
@@ -50,16 +46,11 @@ public class TurnPublisher {
         if (!tracks(v)) {
             return CompletableFuture.completedFuture(null);
         }
-        String json;
-        try {
-            json = JSON.writeValueAsString(new TurnRecord(v.conversationId(), v.tenant(), v.turn(), v.source()));
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        byte[] record = new TurnRecord(v.conversationId(), v.tenant(), v.turn(), v.source()).toBytes();
         return retrying.write("turn record of event " + v.eventId() + " to " + Topics.TURNS_CHANNEL, done -> {
             OutgoingKafkaRecordMetadata<String> kafka = OutgoingKafkaRecordMetadata.<String>builder()
                     .withKey(v.conversationId()).build();
-            turns.sendMessageAndForget(Delivery.tracked(Message.of(json).addMetadata(kafka), done));
+            turns.sendMessageAndForget(Delivery.tracked(Message.of(record).addMetadata(kafka), done));
         });
     }
 

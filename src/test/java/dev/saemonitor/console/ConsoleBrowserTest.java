@@ -1,5 +1,6 @@
 package dev.saemonitor.console;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,6 +36,7 @@ import org.openqa.selenium.support.ui.Select;
  * saying why, where Chromium or its driver is missing. Leaves a screenshot of the flag view in target/.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class ConsoleBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.saemonitor.console;
 
+import org.junit.jupiter.api.Tag;
 import dev.saemonitor.publish.ConsoleLinks;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * metrics. (The test pack flags every non-empty text as dangerous_content.)
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class ConsoleTest {
     private static final ObjectMapper JSON = new ObjectMapper();

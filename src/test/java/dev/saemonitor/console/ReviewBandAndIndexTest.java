@@ -48,4 +48,16 @@ class ReviewBandAndIndexTest {
         assertThat(index.page(IndexEntry.Kind.flag, new IndexFilter("deception", null, null, null, null, null), 0, 10).total()).isZero();
         assertThat(IndexEntry.of(IndexEntry.Kind.flag, JSON.valueToTree(Map.of("eventId", "x", "flagged", false)), Instant.EPOCH)).isNull();
     }
+
+    @Test
+    void aConversationVerdictIsReadWholeOnlyWhenFlagged() throws Exception {
+        String clear = "{\"conversationId\":\"c\",\"turns\":3,\"lastEventId\":\"e\",\"flagged\":false,"
+                + "\"categories\":[{\"name\":\"bias\",\"flagged\":true}],\"evidence\":[]}";
+        assertThat(IndexFeed.flagged(clear.getBytes())).as("a category's own flag is not the verdict's").isFalse();
+        assertThat(IndexFeed.flagged(clear.replace("\"flagged\":false", "\"flagged\":true").getBytes())).isTrue();
+        assertThat(IndexFeed.flagged("{\"evidence\":[{\"flagged\":true}],\"flagged\":true}".getBytes())).isTrue();
+        assertThat(IndexFeed.flagged("{\"turns\":1}".getBytes())).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IndexFeed.flagged("[1]".getBytes()))
+                .isInstanceOf(java.io.IOException.class);
+    }
 }

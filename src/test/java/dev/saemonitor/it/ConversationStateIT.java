@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.saemonitor.config.Topics;
+import dev.saemonitor.conversation.state.StateCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -341,15 +341,10 @@ class ConversationStateIT {
         assertThat(gauge(node.metrics(), "sae_monitor_conversations_expired_total")).isGreaterThanOrEqualTo(3);
     }
 
-    /** The conversation's latest stored state in the changelog (8 bytes of last-seen time, then JSON). */
+    /** The conversation's latest stored state in the changelog, decoded by the service's own codec, as JSON. */
     static Optional<JsonNode> lastState(List<ConsumerRecord<String, byte[]>> changelog, String conversation) {
-        return changelog.stream().filter(r -> conversation.equals(r.key()) && r.value() != null).reduce((a, b) -> b).map(r -> {
-            try {
-                return JSON.readTree(Arrays.copyOfRange(r.value(), Long.BYTES, r.value().length));
-            } catch (IOException e) {
-                throw new IllegalStateException("changelog record of " + conversation + " is not the state layout", e);
-            }
-        });
+        return changelog.stream().filter(r -> conversation.equals(r.key()) && r.value() != null).reduce((a, b) -> b)
+                .map(r -> JSON.valueToTree(StateCodec.decode(r.value())));
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String key) {

@@ -1,5 +1,6 @@
 package dev.saemonitor.ops;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -65,6 +66,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code scripts/install-ops-tools.sh} cannot install them. Run: {@code ./mvnw -B test -Dtest=AlertingEndToEndTest}.
  */
 @QuarkusTest
+@Tag("quarkus-profile")
 @TestProfile(AlertingEndToEndTest.WithAlertStack.class)
 @ExtendWith(AlertingEndToEndTest.RequiresAlertStack.class)
 class AlertingEndToEndTest {

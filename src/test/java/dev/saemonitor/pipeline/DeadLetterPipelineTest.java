@@ -1,5 +1,6 @@
 package dev.saemonitor.pipeline;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * dead-letter header, HTTP body, log line or metric.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class DeadLetterPipelineTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.saemonitor.pipeline;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /** The service against a real broker: events in, verdicts, flags and dead letters out, read back with plain clients. */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class PipelineTest {
     private static final ObjectMapper JSON = new ObjectMapper();

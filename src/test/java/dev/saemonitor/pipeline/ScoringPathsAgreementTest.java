@@ -1,5 +1,6 @@
 package dev.saemonitor.pipeline;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * them) and a text longer than one reader window.
  */
 @QuarkusTest
+@Tag("quarkus")
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 class ScoringPathsAgreementTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.saemonitor.pipeline;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * the verdicts topic starts with {@code max.message.bytes} smaller than any verdict, then is fixed.
  */
 @QuarkusTest
+@Tag("quarkus-profile")
 @TestProfile(VerdictWriteRetryTest.Profile.class)
 class VerdictWriteRetryTest {
     static final String EVENTS = "retry.events";

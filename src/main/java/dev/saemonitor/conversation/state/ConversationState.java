@@ -30,7 +30,7 @@ public record ConversationState(String tenant, long lastSeenMs, int turnCount, L
     public record Page(int turn, String eventId) {
     }
 
-    static ConversationState empty(String tenant) {
+    public static ConversationState empty(String tenant) {
         return new ConversationState(tenant, 0, 0, List.of(), Map.of());
     }
 
@@ -44,7 +44,7 @@ public record ConversationState(String tenant, long lastSeenMs, int turnCount, L
     }
 
     /** This state with {@code turn} appended, the oldest turns dropped beyond {@code maxTurns}. */
-    ConversationState plus(TurnFeatures turn, String tenant, long nowMs, int maxTurns) {
+    public ConversationState plus(TurnFeatures turn, String tenant, long nowMs, int maxTurns) {
         List<TurnFeatures> next = new ArrayList<>(Math.min(turns.size() + 1, maxTurns));
         int drop = Math.max(0, turns.size() + 1 - maxTurns);
         next.addAll(turns.subList(Math.min(drop, turns.size()), turns.size()));

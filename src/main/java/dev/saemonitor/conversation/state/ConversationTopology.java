@@ -1,7 +1,5 @@
 package dev.saemonitor.conversation.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.saemonitor.config.MonitorConfig;
 import dev.saemonitor.conversation.ConversationVerdict;
 import dev.saemonitor.metrics.MonitorMetrics;
@@ -88,18 +86,15 @@ public final class ConversationTopology {
         return t;
     }
 
-    /** Turn records as the event pipeline writes them (JSON); an unreadable one is skipped by the handler. */
+    /** Turn records as the event pipeline writes them ({@link TurnRecord#toBytes}); an unreadable one is skipped by the handler. */
     static final class TurnDeserializer implements Deserializer<TurnRecord> {
-        private static final ObjectMapper JSON = new ObjectMapper()
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
         @Override
         public TurnRecord deserialize(String topic, byte[] data) {
             if (data == null) {
                 return null;
             }
             try {
-                return JSON.readValue(data, TurnRecord.class);
+                return TurnRecord.fromBytes(data);
             } catch (IOException e) {
                 // no content in the message: the record's coordinates are logged by the deserialization handler
                 throw new SerializationException("unreadable turn record on " + topic + " (" + data.length + " bytes)");
