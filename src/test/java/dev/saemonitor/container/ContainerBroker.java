@@ -75,7 +75,7 @@ public final class ContainerBroker implements AutoCloseable {
                     .pollInterval(Duration.ofMillis(250)).until(b::answers);
             b.createTopics(partitions, topics);
             return b;
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
             String logs = c.getLogs();
             b.close();
             throw new IllegalStateException("the containerised broker (" + IMAGE + ") did not come up on "
