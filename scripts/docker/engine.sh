@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a local Docker engine for the container tests and images (docker/README.md "Engine").
-# Idempotent: installs Debian's docker.io, debootstrap and kcat only when missing, and starts dockerd
+# Idempotent: installs Debian's docker.io, debootstrap, kcat (and curl, zip for smoke.sh/images.sh) only when missing, and starts dockerd
 # only when no engine answers yet. dockerd runs with --bridge=none --iptables=false: containers use
 # host networking only (--network host), nothing listens or connects outside loopback.
 # Exit 0 when `docker info` answers; non-zero with the reason (and the log's tail) when it cannot.
@@ -29,6 +29,8 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v curl >/dev/null 2>&1 || missing+=(curl)   # smoke.sh's health check
+command -v zip >/dev/null 2>&1 || missing+=(zip)     # images.sh's native-library thinning
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   # keep the package's init scripts from starting a dockerd with default (bridge + iptables) settings
