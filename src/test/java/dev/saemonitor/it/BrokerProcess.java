@@ -16,11 +16,12 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker (combined broker + controller) in its own JVM, started from the Kafka jars
- * the packaged service ships ({@code target/quarkus-app/lib/main}). Being a separate process, it can be
+ * the packaged service ships ({@code target/quarkus-app/lib/main} and the broker-only {@code lib/broker}). Being a separate process, it can be
  * killed and started again on the same ports and log directory: a broker outage the service must ride out.
  */
 final class BrokerProcess implements AutoCloseable {
-    private static final Path LIBS = Path.of("target/quarkus-app/lib/main");
+    private static final String LIBS = Path.of("target/quarkus-app/lib/main").toAbsolutePath() + "/*" + java.io.File.pathSeparator
+            + Path.of("target/quarkus-app/lib/broker").toAbsolutePath() + "/*";
 
     private final Path dir;
     private final int port;
@@ -72,7 +73,7 @@ final class BrokerProcess implements AutoCloseable {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", LIBS.toAbsolutePath() + "/*", mainClass));
+                "-cp", LIBS, mainClass));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true);
     }

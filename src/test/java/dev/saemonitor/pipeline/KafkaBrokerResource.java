@@ -2,6 +2,7 @@ package dev.saemonitor.pipeline;
 
 import dev.saemonitor.broker.EmbeddedKafka;
 import dev.saemonitor.config.Topics;
+import dev.saemonitor.container.ContainerBroker;
 import dev.saemonitor.modelpack.SaeArchitecture;
 import dev.saemonitor.testing.TestPacks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -9,33 +10,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.kafka.KafkaContainer;
+import org.jboss.logging.Logger;
 
 /**
- * The one real broker of the pipeline tests: Testcontainers' Kafka where a Docker engine answers, the
- * in-process KRaft broker where none does (as on the build machines). Same tests either way. Also
- * writes the test pack the service loads.
+ * The one real broker of the pipeline tests: the in-process KRaft broker by default, or with
+ * {@code -Dsae.test.broker=container} (env {@code SAE_TEST_BROKER}) a Testcontainers broker from the locally built
+ * image ({@link ContainerBroker}) where a Docker engine answers and the image exists; when it cannot run, a log line
+ * says why and the in-process broker is used. Same tests either way. Also writes the test pack the service loads.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+    /** {@code embedded} (default) or {@code container}. */
+    public static final String MODE = System.getProperty("sae.test.broker",
+            System.getenv().getOrDefault("SAE_TEST_BROKER", "embedded"));
+    private static final Logger LOG = Logger.getLogger(KafkaBrokerResource.class);
     private static volatile String bootstrap;
+    private static volatile String kind;
     private EmbeddedKafka embedded;
-    private KafkaContainer container;
+    private ContainerBroker container;
 
     public static String bootstrapServers() {
         return bootstrap;
     }
 
+    /** Which broker the last start used: {@code container <id>} or {@code in-process}. */
+    public static String brokerKind() {
+        return kind;
+    }
+
     @Override
     public Map<String, String> start() {
         try {
-            if (dockerAvailable()) {
-                container = new KafkaContainer("apache/kafka:4.1.0");
-                container.start();
-                bootstrap = container.getBootstrapServers();
+            String why = "container".equals(MODE) ? ContainerBroker.unavailableReason() : null;
+            if ("container".equals(MODE) && why == null) {
+                container = ContainerBroker.start(Topics.DEFAULT_PARTITIONS, Topics.ALL_DEFAULTS);
+                bootstrap = container.bootstrapServers();
+                kind = "container " + container.containerId();
+                LOG.infof("Kafka broker for the tests: container %s (%s) at %s", container.containerId(), ContainerBroker.IMAGE, bootstrap);
             } else {
+                if (why != null) {
+                    LOG.warnf("container broker requested (sae.test.broker=container) but %s: using the in-process broker", why);
+                }
                 embedded = EmbeddedKafka.start(Topics.DEFAULT_PARTITIONS, Topics.ALL_DEFAULTS);
                 bootstrap = embedded.bootstrapServers();
+                kind = "in-process";
             }
             Path pack = TestPacks.write(Files.createTempDirectory("sae-monitor-test-pack"), SaeArchitecture.TOPK, 512, 5);
             Map<String, String> cfg = new HashMap<>();
@@ -56,14 +73,6 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         }
     }
 
-    private static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable t) {
-            return false;
-        }
-    }
-
     @Override
     public void stop() {
         try {
@@ -71,7 +80,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                 embedded.close();
             }
             if (container != null) {
-                container.stop();
+                container.close();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
