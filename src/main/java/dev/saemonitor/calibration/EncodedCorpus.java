@@ -32,7 +32,7 @@ public record EncodedCorpus(List<String> texts, SparseCodes codes, int[] firstRo
     public static EncodedCorpus encode(SafetyScorer scorer, List<String> texts, int batch, IntConsumer progress)
             throws OrtException {
         int n = texts.size();
-        int dIn = scorer.reader().hiddenSize();
+        int dIn = scorer.dIn();
         List<SparseCodes> parts = new ArrayList<>();
         int[] firstRow = new int[n + 1];
         int[][] blocks = new int[n][], starts = new int[n][], ends = new int[n][];

@@ -37,6 +37,8 @@ public class CalibrateCommand implements Callable<Integer> {
 
     @Mixin
     PackOptions packOptions;
+    @Mixin
+    ActivationOptions activationOptions;
     @Option(names = "--data", arity = "1..*", description = "labelled JSONL file(s): {\"text\", \"labels\": [...]} (required unless --conversations-only)")
     List<Path> data;
     @Option(names = "--conversations", arity = "1..*", description = "labelled conversation JSONL: {\"conversationId\", "
@@ -128,15 +130,25 @@ public class CalibrateCommand implements Callable<Integer> {
         List<String> corpus = readCorpus(benignCorpus);
         List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs,
                 benignConcat == null ? List.of() : benignConcat, 7);
+        List<String> raw = texts.stream().map(CalibrationText::text).toList();
+        List<Path> convFiles = conversationFiles();
+        List<String> read = new java.util.ArrayList<>(raw);
+        if (convFiles != null) {
+            read.addAll(dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(convFiles)));
+        }
+        if (activationOptions.writeTexts(read)) {
+            return MonitorCli.OK;
+        }
         ModelPack pack = packOptions.load();
         Calibrator.Options opts = new Calibrator.Options(new Catalog.Segmentation(segmentWidth, segmentStride), maxFeatures,
                 topN, maxBenignShare, targetFpr, benignOnly, unionPerGroup, hardNegatives,
                 "recall".equals(thresholdSplit));
         Calibrator.Result result;
-        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
-            List<String> raw = texts.stream().map(CalibrationText::text).toList();
-            String key = encodedCache == null ? null : EncodedCorpusCache.key(pack, raw);
-            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(encodedCache, pack, raw);
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, ActivationOptions.named(data), read)) {
+            // the cache is keyed by the reader, not by activation files, which can change under the same name
+            Path cache = activationOptions.given() ? null : encodedCache;
+            String key = cache == null ? null : EncodedCorpusCache.key(pack, raw);
+            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(cache, pack, raw);
             if (enc == null || enc.count() < raw.size()) {
                 int done = enc == null ? 0 : enc.count();
                 Progress progress = new Progress(System.err, "tokens", 0);
@@ -144,7 +156,7 @@ public class CalibrateCommand implements Callable<Integer> {
                 enc = enc == null ? rest : enc.append(rest);
                 progress.finish("encoded " + (raw.size() - done) + " texts (" + done + " from the cache)");
                 if (key != null) {
-                    EncodedCorpusCache.save(encodedCache, key, enc);
+                    EncodedCorpusCache.save(cache, key, enc);
                 }
             }
             try {
@@ -152,7 +164,6 @@ public class CalibrateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage());
             }
-            List<Path> convFiles = conversationFiles();
             if (convFiles != null) {
                 // the conversation heads read the new event heads' scores, so they are fitted over those
                 ModelPack recalibrated = withCatalog(pack, result.catalog());
@@ -186,9 +197,13 @@ public class CalibrateCommand implements Callable<Integer> {
         if (convFiles == null) {
             throw new BadInputException("--conversations-only needs --conversations (no " + ConversationFit.DEFAULT_CONVERSATIONS + ")");
         }
+        List<String> turns = dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(convFiles));
+        if (activationOptions.writeTexts(turns)) {
+            return MonitorCli.OK;
+        }
         ModelPack pack = packOptions.load();
         ConversationCalibrator.Result conv;
-        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, java.util.Map.of(), turns)) {
             conv = ConversationFit.fit(scorer, pack, convFiles, conversationCache(), batch, conversationOptions());
         }
         Path dir = pack.dir();
@@ -220,6 +235,9 @@ public class CalibrateCommand implements Callable<Integer> {
     }
 
     private Path conversationCache() {
+        if (activationOptions.given()) {
+            return null; // keyed by the reader, not by activation files
+        }
         if (conversationCache != null) {
             return conversationCache;
         }

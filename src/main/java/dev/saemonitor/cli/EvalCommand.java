@@ -43,6 +43,8 @@ public class EvalCommand implements Callable<Integer> {
     private static final com.fasterxml.jackson.databind.ObjectMapper LINES = new com.fasterxml.jackson.databind.ObjectMapper();
     @Mixin
     PackOptions packOptions;
+    @Mixin
+    ActivationOptions activationOptions;
     @Option(names = "--data", required = true, arity = "1..*", description = "labelled JSONL file(s) to evaluate on")
     List<Path> data;
     @Option(names = "--probe-train", arity = "1..*", description = "labelled JSONL to train the raw probe and the dense head on (usually calibrate's --data)")
@@ -84,9 +86,14 @@ public class EvalCommand implements Callable<Integer> {
             return conversationEval();
         }
         List<LabelledText> texts = CalibrateCommand.readLabelled(data);
+        List<String> read = textsRead(texts);
+        if (activationOptions.writeTexts(read)) {
+            return MonitorCli.OK;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         PrintStream o = System.out;
-        try (SafetyScorer scorer = packOptions.open()) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, packOptions.load(), ActivationOptions.named(data),
+                read)) {
             List<Catalog.Category> cats = scorer.pack().catalog().categories();
             out.put("pack", Map.of("name", scorer.pack().name(), "version", scorer.pack().version(),
                     "sha256", scorer.pack().sha256(), "reader", scorer.pack().reader().id(),
@@ -178,8 +185,12 @@ public class EvalCommand implements Callable<Integer> {
 
     /** Conversation-level figures (head beside baseline), table on stdout and the same as JSON. */
     private int conversationEval() throws Exception {
+        List<String> turns = dev.saemonitor.calibration.LabelledConversation.turnTexts(ConversationFit.read(data));
+        if (activationOptions.writeTexts(turns)) {
+            return MonitorCli.OK;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        try (SafetyScorer scorer = packOptions.open()) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, packOptions.load(), Map.of(), turns)) {
             out.put("pack", Map.of("name", scorer.pack().name(), "version", scorer.pack().version(),
                     "sha256", scorer.pack().sha256()));
             out.put("data", CalibrateCommand.names(data));
@@ -198,6 +209,20 @@ public class EvalCommand implements Callable<Integer> {
             }
         }
         return !files.isEmpty();
+    }
+
+    /** Every text this run reads: the sets, and with --probe-train the probe's and the dense head's texts. */
+    private List<String> textsRead(List<LabelledText> texts) throws java.io.IOException {
+        List<String> all = new ArrayList<>(sets(texts, EvalSets.bare(texts)).stream().flatMap(List::stream)
+                .map(EvalSets.EvalText::text).toList());
+        if (probeTrain != null) {
+            List<LabelledText> train = CalibrateCommand.readLabelled(probeTrain);
+            train.forEach(t -> all.add(t.text()));
+            if (denseHead) {
+                CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7).forEach(t -> all.add(t.text()));
+            }
+        }
+        return all;
     }
 
     /** Every set {@link #call} evaluates, in the order it asks for their verdicts. */

@@ -43,7 +43,12 @@ public class ExtractCommand implements Callable<Integer> {
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
         }
-        try (SafetyScorer scorer = packOptions.open();
+        dev.saemonitor.modelpack.ModelPack pack = packOptions.load();
+        if (pack.externalReader()) {
+            throw new BadInputException("pack " + packOptions.pack + " has an external reader: export its activations "
+                    + "with the served model in this format (docs/byo-model.md, \"Exporting from a Hugging Face causal LM\")");
+        }
+        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings());
              NpyWriter w = new NpyWriter(npy, scorer.reader().hiddenSize());
              BufferedWriter idx = Files.newBufferedWriter(index)) {
             Progress progress = new Progress(System.err, "tokens", maxTokens == Long.MAX_VALUE ? 0 : maxTokens);

@@ -29,6 +29,9 @@ public class ImportSaeCommand implements Callable<Integer> {
             + "the input scaling factor to fold, when the directory has no activation_scaler.json")
     Double normScalingFactor;
 
+    @Option(names = "--readers-dir", description = "readers directory, to re-seal the pack around --out (default: target/readers)")
+    Path readersDir;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(from)) {
@@ -40,6 +43,13 @@ public class ImportSaeCommand implements Callable<Integer> {
         SaeWeights.load(out);
         System.err.printf("imported %s SAE d_in=%d d_sae=%d -> %s%n", w.config().architecture().saeLensName(),
                 w.config().dIn(), w.config().dSae(), out);
+        Path packDir = out.toAbsolutePath().getParent();
+        if (packDir != null && Files.isRegularFile(packDir.resolve(dev.saemonitor.modelpack.PackManifest.FILE))) {
+            // as train-sae: the old heads' feature ids mean nothing for the new SAE
+            dev.saemonitor.training.PackScaffold.afterNewSae(packDir, readersDir != null ? readersDir
+                    : dev.saemonitor.modelpack.PackFiles.defaultReadersDir());
+            System.err.println("re-sealed pack " + packDir + " around the new SAE (heads emptied until calibrate)");
+        }
         return MonitorCli.OK;
     }
 }

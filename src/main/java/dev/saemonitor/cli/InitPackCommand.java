@@ -15,8 +15,14 @@ public class InitPackCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--name", description = "pack name (default: the directory name)")
     String name;
-    @Option(names = "--reader", required = true, description = "reader id: a directory under --readers-dir")
+    @Option(names = "--reader", description = "reader id: a directory under --readers-dir (or --external-model)")
     String reader;
+    @Option(names = "--external-model", description = "an external reader: the served model's id, which events name "
+            + "as activations.readerId (no ONNX; activations come with the events and in activation files)")
+    String externalModel;
+    @Option(names = "--hook", description = "with --external-model: the hook's TransformerLens name (default: "
+            + "blocks.<layer-1>.hook_resid_post)")
+    String hook;
     @Option(names = "--layer", required = true, description = "residual stream after this many blocks (1-based)")
     int layer;
     @Option(names = "--max-tokens", defaultValue = "128", description = "reader window in tokens (default: ${DEFAULT-VALUE})")
@@ -31,13 +37,20 @@ public class InitPackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path readers = readersDir != null ? readersDir : PackFiles.defaultReadersDir();
+        if ((reader == null) == (externalModel == null)) {
+            throw new BadInputException("give exactly one of --reader (an ONNX reader) or --external-model (the served model)");
+        }
         try {
-            var r = PackScaffold.reader(readers, reader, layer, maxTokens, stride);
+            var r = externalModel != null
+                    ? dev.saemonitor.modelpack.PackManifest.Reader.external(new dev.saemonitor.modelpack.PackManifest.External(
+                            externalModel, layer, hook != null ? hook : "blocks." + (layer - 1) + ".hook_resid_post", dIn))
+                    : PackScaffold.reader(readers, reader, layer, maxTokens, stride);
             PackScaffold.init(out, name != null ? name : out.getFileName().toString(), r, readers, dIn);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        System.err.println("initialised pack " + out + " (reader " + reader + ", layer " + layer + ")");
+        System.err.println("initialised pack " + out + " (reader " + (reader != null ? reader : externalModel + ", external")
+                + ", layer " + layer + ")");
         return MonitorCli.OK;
     }
 }

@@ -1,5 +1,6 @@
 package dev.saemonitor.cli;
 
+import dev.saemonitor.activations.ActivationFiles;
 import dev.saemonitor.activations.TextActivations;
 import dev.saemonitor.calibration.LabelledText;
 import dev.saemonitor.labeling.FeatureCardWriter;
@@ -30,6 +31,11 @@ public class LabelFeaturesCommand implements Callable<Integer> {
     PackOptions packOptions;
     @Mixin
     TextInput input;
+    @Mixin
+    ActivationOptions activationOptions;
+    @Option(names = "--data-activations", arity = "1..*", paramLabel = "PREFIX", description = "activation files of "
+            + "the --data texts (as --activations, with --data's ids); --activations then holds the corpus texts'")
+    List<Path> dataActivations;
     @Option(names = "--max-texts", defaultValue = "2000", description = "corpus texts to read (default: ${DEFAULT-VALUE})")
     int maxTexts;
     @Option(names = "--data", description = "labelled JSONL ({\"text\", \"labels\": [...]}, no labels = benign): "
@@ -50,9 +56,11 @@ public class LabelFeaturesCommand implements Callable<Integer> {
             throw new BadInputException("expected --contexts >= 0, --label-contexts >= 1, --window-words >= 0, --batch >= 1");
         }
         List<String> texts = new ArrayList<>();
+        java.util.Map<String, String> corpusIds = new java.util.LinkedHashMap<>();
         input.forEach(System.in, item -> {
             if (texts.size() < maxTexts && !item.text().isBlank()) {
                 texts.add(item.text());
+                corpusIds.putIfAbsent(item.id(), item.text());
             }
         });
         if (texts.isEmpty()) {
@@ -71,10 +79,24 @@ public class LabelFeaturesCommand implements Callable<Integer> {
                         : t.labels().stream().mapToInt(groups::indexOf).sorted().toArray());
             }
         }
+        if (activationOptions.writeTexts(texts)) {
+            return MonitorCli.OK;
+        }
+        List<ActivationFiles.Source> sources = new ArrayList<>();
+        if (activationOptions.given()) {
+            activationOptions.activations.forEach(p -> sources.add(new ActivationFiles.Source(p, corpusIds)));
+        }
+        if (dataActivations != null) {
+            if (data == null) {
+                throw new BadInputException("--data-activations needs --data");
+            }
+            var dataIds = ActivationOptions.named(List.of(data));
+            dataActivations.forEach(p -> sources.add(new ActivationFiles.Source(p, dataIds)));
+        }
         ModelPack pack = packOptions.load();
         Path features = pack.dir().resolve(pack.manifest().features());
         FeatureStats stats = new FeatureStats(pack.sae().config().dSae(), Math.max(labelContexts, contexts), groups);
-        try (SafetyScorer scorer = SafetyScorer.open(pack, packOptions.settings())) {
+        try (SafetyScorer scorer = activationOptions.open(packOptions, pack, sources, texts)) {
             Progress progress = new Progress(System.err, "texts", texts.size());
             for (int from = 0; from < texts.size(); from += batch) {
                 List<String> part = texts.subList(from, Math.min(texts.size(), from + batch));

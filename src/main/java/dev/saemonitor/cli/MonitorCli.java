@@ -24,7 +24,8 @@ public class MonitorCli {
         CommandLine cl = new CommandLine(new MonitorCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof BadInputException || ex instanceof PackException || ex instanceof java.nio.file.NoSuchFileException) {
+            if (ex instanceof BadInputException || ex instanceof PackException || ex instanceof java.nio.file.NoSuchFileException
+                    || ex instanceof dev.saemonitor.activations.ActivationFileException) {
                 err.println("error: " + oneLine(ex));
                 err.flush();
                 return BAD_INPUT;

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 public class TrainSaeCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--activations", required = true, description = "float .npy [tokens, d_in] from extract")
+    @Option(names = "--activations", required = true, description = "float .npy [tokens, d_in] (f32 or f16) from extract "
+            + "or the served model's export; a prefix (PREFIX.npy beside PREFIX.index.jsonl) is taken too")
     Path activations;
     @Option(names = {"-o", "--out"}, required = true, description = "output SAE directory (a pack's sae/)")
     Path out;
@@ -65,8 +66,9 @@ public class TrainSaeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Npy.Matrix data;
+        Path npy = dev.saemonitor.activations.ActivationFiles.Prefix.of(activations).npy();
         try {
-            data = Npy.read(activations);
+            data = Npy.read(java.nio.file.Files.isRegularFile(activations) ? activations : npy);
         } catch (Npy.NpyException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -77,6 +79,15 @@ public class TrainSaeCommand implements Callable<Integer> {
             PackManifest m = PackFiles.YAML.readValue(packDir.resolve(PackManifest.FILE).toFile(), PackManifest.class);
             model = m.reader().id();
             hook = "encoder.layer." + (m.reader().layer() - 1) + ".output";
+            if (m.reader().hasExternal()) {
+                var e = m.reader().external();
+                model = e.modelId();
+                hook = e.hook();
+                if (data.cols() != e.dIn()) {
+                    throw new BadInputException(activations + ": rows are " + data.cols() + " wide, expected the pack's "
+                            + "reader.external.dIn " + e.dIn() + " (" + packDir.resolve(PackManifest.FILE) + ")");
+                }
+            }
         }
         long trainRows = data.rows() - Math.round(data.rows() * heldOut);
         TrainingOptions opts;

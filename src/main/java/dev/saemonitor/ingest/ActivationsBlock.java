@@ -17,8 +17,11 @@ final class ActivationsBlock {
     private ActivationsBlock() {
     }
 
-    /** What the pack expects of a carried block. */
-    record Expectation(String readerId, int layer, int dIn) {
+    /** What the pack expects of a carried block; {@code required}: every event must carry one (external reader). */
+    record Expectation(String readerId, int layer, int dIn, boolean required) {
+        Expectation(String readerId, int layer, int dIn) {
+            this(readerId, layer, dIn, false);
+        }
     }
 
     /** The activations, or a mismatch detail (never null both). */
@@ -26,6 +29,15 @@ final class ActivationsBlock {
     }
 
     static Decoded decode(JsonNode block, Expectation want) {
+        return decode(block, want, null);
+    }
+
+    /**
+     * As {@link #decode(JsonNode, Expectation)}; an optional {@code spans} ({@code [[start, end], …]}, one pair per row,
+     * code points of {@code text}, as an activation file's index has them) gives the tokens' spans, so segments
+     * follow the text's paragraphs and evidence points into it exactly as for a text the offline verbs read.
+     */
+    static Decoded decode(JsonNode block, Expectation want, String text) {
         if (!block.isObject()) {
             return fail("activations must be an object");
         }
@@ -72,7 +84,34 @@ final class ActivationsBlock {
                 return fail("data holds NaN or infinite values");
             }
         }
+        if (block.hasNonNull("spans")) {
+            return withSpans(block.get("spans"), rows, cols, data, text);
+        }
         return new Decoded(TextActivations.withoutSpans(rows, cols, data), null);
+    }
+
+    private static Decoded withSpans(JsonNode spans, int rows, int cols, float[] data, String text) {
+        String rule = "spans must be T pairs [start, end] of code points within the event's text, in token order";
+        if (text == null || !spans.isArray() || spans.size() != rows) {
+            return fail(rule);
+        }
+        int cps = text.codePointCount(0, text.length());
+        int[] start = new int[rows], end = new int[rows];
+        int prev = 0;
+        for (int t = 0; t < rows; t++) {
+            JsonNode p = spans.get(t);
+            if (!p.isArray() || p.size() != 2 || !p.get(0).isIntegralNumber() || !p.get(1).isIntegralNumber()) {
+                return fail(rule);
+            }
+            long s = p.get(0).asLong(), e = p.get(1).asLong();
+            if (s < prev || e < s || e > cps) {
+                return fail(rule);
+            }
+            prev = (int) s;
+            start[t] = text.offsetByCodePoints(0, (int) s);
+            end[t] = text.offsetByCodePoints(start[t], (int) (e - s));
+        }
+        return new Decoded(new TextActivations(rows, cols, data, start, end, 1), null);
     }
 
     private static Decoded fail(String why) {

@@ -21,6 +21,8 @@ public enum DeadLetterReason {
     INVALID_FIELD("invalid_field"),
     /** A carried activations block that does not fit the pack's reader, layer or width. */
     ACTIVATIONS_MISMATCH("activations_mismatch"),
+    /** No activations block, under a pack whose reader is external (the served model): it cannot read text itself. */
+    ACTIVATIONS_REQUIRED("activations_required"),
     /** An OTLP topic's record that is not an export request in the topic's configured encoding (monitor.otel.*). */
     MALFORMED_OTLP("malformed_otlp"),
     /** A valid event whose scoring failed. */

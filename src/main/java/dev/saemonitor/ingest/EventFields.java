@@ -49,6 +49,11 @@ final class EventFields {
             role = role != null ? role : chat.role();
         }
         JsonNode block = present(d, "activations") ? d.get("activations") : null;
+        if (block == null && ctx.pack().required()) {
+            return ParseResult.bad(DeadLetterReason.ACTIVATIONS_REQUIRED, "the pack's reader is external: expected an "
+                    + "'activations' block from reader '" + ctx.pack().readerId() + "' at layer " + ctx.pack().layer()
+                    + ", shape [T, " + ctx.pack().dIn() + "]");
+        }
         if (text == null && block == null) {
             return ParseResult.bad(DeadLetterReason.MISSING_TEXT, "event has neither 'text', 'messages' nor 'activations'");
         }
@@ -57,7 +62,7 @@ final class EventFields {
         }
         TextActivations acts = null;
         if (block != null) {
-            ActivationsBlock.Decoded dec = ActivationsBlock.decode(block, ctx.pack());
+            ActivationsBlock.Decoded dec = ActivationsBlock.decode(block, ctx.pack(), text);
             if (dec.mismatch() != null) {
                 return ParseResult.bad(DeadLetterReason.ACTIVATIONS_MISMATCH, dec.mismatch());
             }

@@ -21,13 +21,25 @@ public final class EventParser {
     private final ActivationsBlock.Expectation expectation;
 
     public EventParser(int maxBytes, String readerId, int layer, int dIn) {
-        this.maxBytes = maxBytes;
-        this.expectation = new ActivationsBlock.Expectation(readerId, layer, dIn);
+        this(maxBytes, readerId, layer, dIn, false);
     }
 
-    /** A parser for events scored by {@code pack}: activations must be its reader's, at its layer and width. */
+    /**
+     * @param activationsRequired every event must carry an activations block (a pack with an external reader, which
+     *                            cannot read text); one without is a {@link DeadLetterReason#ACTIVATIONS_REQUIRED}
+     */
+    public EventParser(int maxBytes, String readerId, int layer, int dIn, boolean activationsRequired) {
+        this.maxBytes = maxBytes;
+        this.expectation = new ActivationsBlock.Expectation(readerId, layer, dIn, activationsRequired);
+    }
+
+    /**
+     * A parser for events scored by {@code pack}: activations must be its reader's, at its layer and width; with an
+     * external reader (pack.yaml {@code reader.external}) every event must carry them.
+     */
     public static EventParser forPack(dev.saemonitor.modelpack.ModelPack pack, int maxBytes) {
-        return new EventParser(maxBytes, pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn());
+        return new EventParser(maxBytes, pack.reader().id(), pack.reader().layer(), pack.sae().config().dIn(),
+                pack.externalReader());
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A loaded, verified model pack. {@code sha256} is the digest of {@code pack.yaml}, which itself
  * lists the digest of every file, so it identifies the whole pack. {@code featureCards} holds the
- * lines of features.jsonl by feature id (features without a line have no card).
+ * lines of features.jsonl by feature id (features without a line have no card). {@code readerOnnx} and
+ * {@code tokenizer} are null for an external reader ({@link PackManifest.Reader#hasExternal()}).
  */
 public record ModelPack(Path dir, PackManifest manifest, String sha256, Path readerOnnx, Path tokenizer,
                         SaeWeights sae, Catalog catalog, Map<Integer, String> featureLabels,
@@ -23,6 +24,11 @@ public record ModelPack(Path dir, PackManifest manifest, String sha256, Path rea
 
     public PackManifest.Reader reader() {
         return manifest.reader();
+    }
+
+    /** True when the served LLM is the reader: activations come with the events or in activation files. */
+    public boolean externalReader() {
+        return manifest.reader().hasExternal();
     }
 
     /** The label of a feature: the catalog's, else the feature card's, else {@code "feature <id>"}. */

@@ -45,6 +45,9 @@ public final class PackLoader {
         } catch (IOException e) {
             throw PackException.of(manifestFile, "not a valid pack manifest (" + firstLine(e.getMessage()) + ")");
         }
+        if (m != null && m.reader() != null && m.reader().hasExternal()) {
+            m = ExternalReaderCheck.normalised(manifestFile, m);
+        }
         checkManifest(manifestFile, m);
         for (Map.Entry<String, String> f : m.files().entrySet()) {
             verify(dir.resolve(f.getKey()), f.getValue());
@@ -56,11 +59,18 @@ public final class PackLoader {
                 throw PackException.of(manifestFile, "files: has no sha256 for '" + required + "'");
             }
         }
-        Path onnx = resolveReader(dir, readersDir, m.reader().onnx());
-        Path tokenizer = resolveReader(dir, readersDir, m.reader().tokenizer());
-        verify(onnx, m.reader().onnxSha256());
-        verify(tokenizer, m.reader().tokenizerSha256());
+        Path onnx = null, tokenizer = null;
+        if (!m.reader().hasExternal()) {
+            onnx = resolveReader(dir, readersDir, m.reader().onnx());
+            tokenizer = resolveReader(dir, readersDir, m.reader().tokenizer());
+            verify(onnx, m.reader().onnxSha256());
+            verify(tokenizer, m.reader().tokenizerSha256());
+        }
         SaeWeights sae = weights ? SaeWeights.load(saeDir) : SaeColumns.header(saeDir);
+        if (m.reader().hasExternal() && m.reader().external().dIn() != sae.config().dIn()) {
+            throw PackException.of(manifestFile, "reader.external.dIn is " + m.reader().external().dIn()
+                    + ", expected the SAE's d_in " + sae.config().dIn() + " (" + saeDir.resolve(SaeWeights.CONFIG_FILE) + ")");
+        }
         Path catalogFile = dir.resolve(m.catalog());
         Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
         Map<Integer, FeatureCard> cards = readFeatureCards(dir.resolve(m.features()), sae.config().dSae());
@@ -85,6 +95,13 @@ public final class PackLoader {
             throw PackException.of(file, "'version' missing");
         }
         PackManifest.Reader r = m.reader();
+        if (r == null || !r.hasExternal()) {
+            checkOnnxReader(file, r);
+        }
+        checkSae(file, m);
+    }
+
+    private static void checkOnnxReader(Path file, PackManifest.Reader r) {
         if (r == null || r.onnx() == null || r.tokenizer() == null || r.onnxSha256() == null || r.tokenizerSha256() == null) {
             throw PackException.of(file, "'reader' needs onnx, onnxSha256, tokenizer, tokenizerSha256, layer, maxTokens, stride");
         }
@@ -114,6 +131,9 @@ public final class PackLoader {
                 throw PackException.of(file, "reader.residualPattern is not a regex (" + e.getDescription() + ")");
             }
         }
+    }
+
+    private static void checkSae(Path file, PackManifest m) {
         if (m.sae() == null || !"saelens".equals(m.sae().format()) || m.sae().path() == null) {
             throw PackException.of(file, "'sae' must be {format: saelens, path: <dir>}");
         }

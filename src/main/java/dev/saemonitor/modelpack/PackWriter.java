@@ -16,7 +16,7 @@ public final class PackWriter {
 
     /**
      * Seals a pack directory: hashes every regular file under it (except pack.yaml) and the reader
-     * files, and writes pack.yaml.
+     * files (none for an external reader), and writes pack.yaml.
      */
     public static PackManifest seal(Path dir, String name, String version, PackManifest.Reader reader, Path readersDir)
             throws IOException {
@@ -31,9 +31,12 @@ public final class PackWriter {
                 files.put(rel, Checksums.sha256(p));
             }
         }
-        Path onnx = readersDir.resolve(reader.onnx());
-        Path tok = readersDir.resolve(reader.tokenizer());
-        PackManifest.Reader sealed = reader.withChecksums(Checksums.sha256(onnx), Checksums.sha256(tok));
+        PackManifest.Reader sealed = reader;
+        if (!reader.hasExternal()) { // an external reader has no files to hash: the served model is the reader
+            Path onnx = readersDir.resolve(reader.onnx());
+            Path tok = readersDir.resolve(reader.tokenizer());
+            sealed = reader.withChecksums(Checksums.sha256(onnx), Checksums.sha256(tok));
+        }
         PackManifest m = new PackManifest(name, version, sealed, new PackManifest.Sae("saelens", "sae"),
                 "catalog.yaml", "features.jsonl", files.containsKey("eval.json") ? "eval.json" : null, files);
         PackFiles.YAML.writeValue(dir.resolve(PackManifest.FILE).toFile(), m);

@@ -2,10 +2,10 @@ package dev.saemonitor.scoring;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.saemonitor.activations.ActivationSource;
 import dev.saemonitor.activations.InferenceSettings;
 import dev.saemonitor.activations.ReaderModel;
 import dev.saemonitor.activations.TextActivations;
-import dev.saemonitor.activations.TokenizedText;
 import dev.saemonitor.conversation.ConversationScorer;
 import dev.saemonitor.conversation.TurnFeatures;
 import dev.saemonitor.modelpack.Catalog;
@@ -32,6 +32,7 @@ public final class SafetyScorer implements AutoCloseable {
 
     private final ModelPack pack;
     private final ReaderModel reader;
+    private final ActivationSource source;
     private final SaeEncoder encoder;
     private final CategoryScorer scorer;
     private final ConversationScorer conversations;
@@ -39,9 +40,11 @@ public final class SafetyScorer implements AutoCloseable {
     private final String provider;
     private final Verdict.PackRef packRef;
 
-    private SafetyScorer(ModelPack pack, ReaderModel reader, SaeEncoder encoder, InferenceSettings settings, String provider) {
+    private SafetyScorer(ModelPack pack, ReaderModel reader, ActivationSource source, SaeEncoder encoder,
+                         InferenceSettings settings, String provider) {
         this.pack = pack;
         this.reader = reader;
+        this.source = source;
         this.encoder = encoder;
         this.scorer = new CategoryScorer(pack);
         this.conversations = new ConversationScorer(pack.catalog(), pack.sae().config().dSae(), pack::labelOf);
@@ -64,26 +67,72 @@ public final class SafetyScorer implements AutoCloseable {
      * leaves verdicts unchanged and keeps their SAE ids ({@link SaeEncoder#forFeatures}).
      */
     public static SafetyScorer open(ModelPack pack, InferenceSettings settings, boolean monitoredOnly) {
+        return open(pack, settings, monitoredOnly, null);
+    }
+
+    /**
+     * As {@link #open(ModelPack, InferenceSettings, boolean)}, with texts' activations from {@code files} (activation
+     * files, {@link dev.saemonitor.activations.ActivationFiles}) instead of the pack's reader, which is then not opened.
+     * With neither files nor an ONNX reader (an external-reader pack in the service), only requests that carry their
+     * activations can be scored.
+     */
+    public static SafetyScorer open(ModelPack pack, InferenceSettings settings, boolean monitoredOnly,
+                                    ActivationSource files) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         InferenceSettings.Resolved opts = settings.sessionOptions();
-        ReaderModel reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
-                pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride(), new ReaderModel.Options(
-                        dev.saemonitor.activations.ReaderFamily.parse(pack.reader().family()),
-                        pack.reader().residualPattern(), pack.reader().bos()));
+        int dIn = pack.sae().config().dIn();
+        Path cfg = pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json");
+        ReaderModel reader = null;
+        ActivationSource source = files;
+        if (files != null && files.dIn() != dIn) {
+            throw PackException.of(cfg, "d_in is " + dIn + ", expected the activation files' width " + files.dIn());
+        }
+        if (files == null && pack.externalReader()) {
+            source = withoutReader(pack, dIn);
+        } else if (files == null) {
+            reader = ReaderModel.open(env, settings, pack.readerOnnx(), pack.tokenizer(),
+                    pack.reader().layer(), pack.reader().maxTokens(), pack.reader().stride(), new ReaderModel.Options(
+                            dev.saemonitor.activations.ReaderFamily.parse(pack.reader().family()),
+                            pack.reader().residualPattern(), pack.reader().bos()));
+            source = ActivationSource.of(reader, settings.maxBatchTokens());
+        }
         try {
-            int dIn = pack.sae().config().dIn();
-            if (reader.hiddenSize() != dIn) {
-                throw PackException.of(pack.dir().resolve(pack.manifest().sae().path()).resolve("cfg.json"),
-                        "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
+            if (reader != null && reader.hiddenSize() != dIn) {
+                throw PackException.of(cfg, "d_in is " + dIn + ", expected the reader's hidden size " + reader.hiddenSize());
             }
-            return new SafetyScorer(pack, reader, encoder(env, opts.options(), pack, monitoredOnly), settings, opts.provider());
+            return new SafetyScorer(pack, reader, source, encoder(env, opts.options(), pack, monitoredOnly), settings,
+                    opts.provider());
         } catch (OrtException e) {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
             throw new PackException("SAE encoder graph refused by ONNX Runtime: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
             throw e;
         }
+    }
+
+    /** An external-reader pack without activation files: texts cannot be read, only carried activations scored. */
+    private static ActivationSource withoutReader(ModelPack pack, int dIn) {
+        return new ActivationSource() {
+            @Override
+            public List<TextActivations> read(List<String> texts, Stages stages) {
+                if (!texts.isEmpty()) {
+                    throw new dev.saemonitor.activations.ActivationFileException("pack " + pack.name()
+                            + " has an external reader (" + pack.reader().id() + "): it reads no texts; give the "
+                            + "activations (events: an activations block; offline verbs: --activations)");
+                }
+                return List.of();
+            }
+
+            @Override
+            public int dIn() {
+                return dIn;
+            }
+        };
     }
 
     /**
@@ -126,8 +175,19 @@ public final class SafetyScorer implements AutoCloseable {
         return provider;
     }
 
+    /** The pack's ONNX reader; null for an external reader or when activation files replace it. */
     public ReaderModel reader() {
         return reader;
+    }
+
+    /** Where texts' activations come from: the reader, or activation files. */
+    public ActivationSource source() {
+        return source;
+    }
+
+    /** The width of the activations the SAE reads. */
+    public int dIn() {
+        return encoder.dIn();
     }
 
     public SaeEncoder encoder() {
@@ -144,11 +204,7 @@ public final class SafetyScorer implements AutoCloseable {
 
     /** Reader activations for texts (the {@code extract} verb and calibration). */
     public List<TextActivations> activations(List<String> texts) throws OrtException {
-        List<TokenizedText> toks = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            toks.add(reader.tokenize(t));
-        }
-        return reader.run(toks, settings.maxBatchTokens());
+        return source.read(texts, ActivationSource.Stages.NONE);
     }
 
     /**
@@ -199,31 +255,25 @@ public final class SafetyScorer implements AutoCloseable {
 
     /** Scores a batch. Every request yields one verdict, in order. */
     public List<Verdict> score(List<ScoreRequest> requests, boolean allEvidence, StageListener listener) throws OrtException {
-        long t0 = System.nanoTime();
-        List<TokenizedText> toks = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         List<Integer> needReader = new ArrayList<>();
         TextActivations[] acts = new TextActivations[requests.size()];
-        TokenizedText[] tokenized = new TokenizedText[requests.size()];
+        boolean[] read = new boolean[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
             ScoreRequest r = requests.get(i);
             if (r.activations() != null) {
                 acts[i] = r.activations();
             } else {
-                tokenized[i] = reader.tokenize(r.text() == null ? "" : r.text());
-                toks.add(tokenized[i]);
+                texts.add(r.text() == null ? "" : r.text());
                 needReader.add(i);
+                read[i] = true;
             }
         }
-        long t1 = System.nanoTime();
-        listener.stage("tokenize", t1 - t0);
-        List<TextActivations> run = reader.run(toks, settings.maxBatchTokens());
+        List<TextActivations> run = source.read(texts, listener::stage);
         for (int j = 0; j < needReader.size(); j++) {
             acts[needReader.get(j)] = run.get(j);
         }
         long t2 = System.nanoTime();
-        if (!toks.isEmpty()) {
-            listener.stage("reader", t2 - t1);
-        }
         Stacked st = stack(acts, encoder.dIn());
         int[] firstRow = st.firstRow();
         int total = firstRow[acts.length];
@@ -234,8 +284,11 @@ public final class SafetyScorer implements AutoCloseable {
         List<Verdict> out = new ArrayList<>(requests.size());
         for (int i = 0; i < acts.length; i++) {
             ScoreRequest r = requests.get(i);
-            CategoryScorer.SpanLookup spans = tokenized[i] == null ? null : spanLookup(r.text(), tokenized[i]);
-            int[] blocks = tokenized[i] == null ? null : Segments.blockStarts(r.text(), tokenized[i].charStart());
+            // read texts have their tokens' spans; carried activations only when the event gave them
+            String text = r.text() == null ? "" : r.text();
+            boolean known = read[i] || (r.text() != null && acts[i].hasSpans());
+            CategoryScorer.SpanLookup spans = known ? spanLookup(text, acts[i]) : null;
+            int[] blocks = known ? Segments.blockStarts(text, acts[i].charStart()) : null;
             CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
             TurnFeatures turn = conversations.turn(r.eventId(), r.role(), System.currentTimeMillis(), codes,
                     firstRow[i], firstRow[i + 1], blocks, s, spans);
@@ -246,7 +299,7 @@ public final class SafetyScorer implements AutoCloseable {
         return out;
     }
 
-    private static CategoryScorer.SpanLookup spanLookup(String text, TokenizedText t) {
+    private static CategoryScorer.SpanLookup spanLookup(String text, TextActivations t) {
         return token -> new Verdict.Span(text.codePointCount(0, t.charStart()[token]),
                 text.codePointCount(0, t.charEnd()[token]));
     }
@@ -282,7 +335,9 @@ public final class SafetyScorer implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("closing SAE session", e);
         } finally {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         }
     }
 }

@@ -60,7 +60,9 @@ public final class PackScaffold {
         for (int i = 0; i < wEnc.length; i++) {
             wEnc[i] = (float) r.nextGaussian();
         }
-        SaeConfig cfg = new SaeConfig(SaeArchitecture.RELU, dIn, dSae, 0, true, hook(reader.layer()), reader.id());
+        SaeConfig cfg = reader.hasExternal()
+                ? new SaeConfig(SaeArchitecture.RELU, dIn, dSae, 0, true, reader.external().hook(), reader.external().modelId())
+                : new SaeConfig(SaeArchitecture.RELU, dIn, dSae, 0, true, hook(reader.layer()), reader.id());
         new SaeWeights(cfg, wEnc, new float[dSae], new float[dSae * dIn], new float[dIn], null).save(dir.resolve("sae"));
         resetHeads(dir, DEFAULT_CATEGORIES);
         PackWriter.seal(dir, name, "0.0.0-scaffold", reader, readersDir);

@@ -62,6 +62,19 @@ final class JarProcess implements AutoCloseable {
         }
     }
 
+    /** The Prometheus scrape ({@code /q/metrics}), or an empty string while nothing listens. */
+    String scrape() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                    + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** SIGTERM, then waits for the exit; returns the exit status (SIGKILL and -1 after the timeout). */
     int terminate(Duration timeout) throws InterruptedException {
         process.destroy();

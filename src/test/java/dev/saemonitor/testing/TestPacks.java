@@ -63,8 +63,22 @@ public final class TestPacks {
         return new SaeWeights(cfg, wEnc, bEnc, wDec, bDec, thr);
     }
 
+    /** The served model of the external-reader test packs, and where its activations are read. */
+    public static final PackManifest.External EXTERNAL = new PackManifest.External("test-org/served-lm-8b", 3,
+            "blocks.2.hook_resid_post", 384);
+
     /** Writes and seals a complete pack with a random SAE and a random catalog. */
     public static Path write(Path dir, SaeArchitecture arch, int dSae, long seed) throws IOException {
+        return write(dir, arch, dSae, seed, READER);
+    }
+
+    /** As {@link #write(Path, SaeArchitecture, int, long)}, with an external reader ({@link #EXTERNAL}): no ONNX. */
+    public static Path writeExternal(Path dir, SaeArchitecture arch, int dSae, long seed) throws IOException {
+        return write(dir, arch, dSae, seed, PackManifest.Reader.external(EXTERNAL));
+    }
+
+    private static Path write(Path dir, SaeArchitecture arch, int dSae, long seed, PackManifest.Reader reader)
+            throws IOException {
         SaeWeights sae = randomSae(arch, 384, dSae, 16, true, seed);
         Files.createDirectories(dir.resolve("sae"));
         sae.save(dir.resolve("sae"));
@@ -87,7 +101,7 @@ public final class TestPacks {
             cards.append("{\"id\":").append(id).append(",\"label\":\"\",\"firingRate\":0.0}\n");
         }
         Files.writeString(dir.resolve("features.jsonl"), cards);
-        PackWriter.seal(dir, "test-" + arch.saeLensName(), "0.0.1-test", READER, readersDir());
+        PackWriter.seal(dir, "test-" + arch.saeLensName(), "0.0.1-test", reader, readersDir());
         return dir;
     }
 }
