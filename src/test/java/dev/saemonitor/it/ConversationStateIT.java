@@ -328,7 +328,10 @@ class ConversationStateIT {
     @Order(6)
     void idleConversationsExpire() throws Exception {
         node.kill();
-        node = replica("monitor-c", List.of("monitor.conversations.idle-expiry=2s", "monitor.conversations.expiry-scan-interval=1s"));
+        // SIGKILL: the turns after monitor-b's last commit are replayed on monitor-c right after its restore. They
+        // are repeats and must not count, so the restored conversations expire one idle period after the hand-over
+        // (5 s here, well past the replay), and a turn sent after the tombstones starts its conversation at turn 1.
+        node = replica("monitor-c", List.of("monitor.conversations.idle-expiry=5s", "monitor.conversations.expiry-scan-interval=1s"));
         node.awaitReady(Duration.ofMinutes(3));
         conversations.awaitUntil("tombstones", Duration.ofSeconds(60), got -> List.of("benign-1", "flagged-1", "long-1").stream()
                 .allMatch(c -> got.stream().anyMatch(r -> c.equals(r.key()) && r.value() == null)));
