@@ -123,7 +123,13 @@ public class ConversationStream {
         // restores replay the changelog in polls: bigger polls, fewer round trips (10k records of ~2 KB: ~20 MB)
         p.put(StreamsConfig.restoreConsumerPrefix("max.poll.records"), "10000");
         p.put(StreamsConfig.producerPrefix("acks"), "all");
-        p.put(StreamsConfig.producerPrefix("linger.ms"), "5");
+        // batches (monitor.conversations.batch-wait): per-record client and broker work dominates the topology's CPU
+        long wait = c.batchWait().toMillis();
+        if (wait > 0) {
+            p.put(StreamsConfig.mainConsumerPrefix("fetch.min.bytes"), String.valueOf(64 * 1024));
+            p.put(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms"), String.valueOf(wait));
+        }
+        p.put(StreamsConfig.producerPrefix("linger.ms"), String.valueOf(wait));
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
         return p;
     }
