@@ -52,12 +52,13 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         this.context = context;
         this.store = context.getStateStore(ConversationTopology.STORE);
         this.task = context.taskId().toString();
-        // called once the task's store is restored: count what it holds
-        scan(Long.MAX_VALUE);
         // This replica has not seen the restored conversations idle yet, and the turns after the previous owner's
         // last commit are replayed now (repeats, dropped by event id). Expiring before that replay ends would let
         // a replayed turn start its conversation afresh, counted twice. So the idle clock starts at the hand-over.
-        expiresFromMs = context.currentSystemTimeMs() + settings.idleExpiry().toMillis();
+        long now = context.currentSystemTimeMs();
+        expiresFromMs = now + settings.idleExpiry().toMillis();
+        // called once the task's store is restored: counts what it holds (nothing expires yet)
+        scan(now);
         context.schedule(settings.expiryScanInterval(), PunctuationType.WALL_CLOCK_TIME, this::scan);
     }
 
@@ -129,12 +130,9 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         context.forward(new Record<>(in.key(), json, context.currentSystemTimeMs(), CloudEventHeaders.of(v)));
     }
 
-    /**
-     * Drops conversations idle since before {@code nowMs - idleExpiry}; none for {@code Long.MAX_VALUE} (count only)
-     * or within one idle period of the task's start.
-     */
+    /** Drops conversations idle since before {@code nowMs - idleExpiry}, none within one idle period of the task's start. */
     private void scan(long nowMs) {
-        long cutoff = nowMs == Long.MAX_VALUE || nowMs < expiresFromMs ? Long.MIN_VALUE : nowMs - settings.idleExpiry().toMillis();
+        long cutoff = nowMs < expiresFromMs ? Long.MIN_VALUE : nowMs - settings.idleExpiry().toMillis();
         long count = 0, bytes = 0;
         List<Bytes> expired = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
