@@ -3,7 +3,7 @@
 #   corpus -> init-pack -> extract -> train-sae -> label-features -> calibrate (seed train) -> eval (seed dev).
 # Defaults build model-packs/default as committed; every knob is an environment variable:
 #   READER (all-minilm-l6-v2-q) LAYER (3) TOKENS (1000000) D_SAE (4096) K (32) LR (0.002) BATCH (1024)
-#   TOP_N (1024) LABEL_TEXTS (800) VERSION (0.2.0) OUT (model-packs/default) WORK (target/build-pack) THREADS (CPU cores)
+#   TOP_N (256) LABEL_TEXTS (800) VERSION (0.5.0) OUT (model-packs/default) WORK (target/build-pack) THREADS (CPU cores)
 #   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy,
 #   REUSE_SAE=DIR takes the SAE from an existing pack instead of extracting and training one (heads, labels and
 #   thresholds are rebuilt on it: what 0.3.0 did over 0.2.0's SAE).
@@ -26,7 +26,7 @@ MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.5}
 BENIGN_DOCS=${BENIGN_DOCS:-1500}
 LABEL_TEXTS=${LABEL_TEXTS:-800}
 BENIGN_CONCAT=${BENIGN_CONCAT:-3,6}
-VERSION=${VERSION:-0.4.0}
+VERSION=${VERSION:-0.5.0}
 OUT=${OUT:-model-packs/default}
 WORK=${WORK:-target/build-pack}
 THREADS=${THREADS:-$(nproc)}
