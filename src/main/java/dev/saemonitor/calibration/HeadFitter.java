@@ -54,9 +54,15 @@ public final class HeadFitter {
      * standardised weight (chosen jointly, not one by one). If no C gets there, the densest head's terms.
      */
     int[] select(double[][] x, boolean[] y) {
+        int[] all = allColumns(x);
+        if (maxFeatures >= all.length) {
+            // no cap can bind (eval's dense head): every candidate, weighted by the L2 refit alone; walking the
+            // L1 path to its weakest penalty would only drop columns, and is what made the dense head slow
+            return all;
+        }
         int[] chosen = new int[0];
         for (double c : C_GRID) {
-            Head h = fitAt(x, y, c, allColumns(x));
+            Head h = fitAt(x, y, c, all);
             if (h.columns().length >= maxFeatures) {
                 return strongest(x, h, maxFeatures);
             }

@@ -67,6 +67,10 @@ public class EvalCommand implements Callable<Integer> {
     boolean denseHead;
     @Option(names = "--dense-top-n", defaultValue = "512", description = "candidate columns of the dense head (default: ${DEFAULT-VALUE})")
     int denseTopN;
+    @Option(names = "--dense-benign-concat", split = ",", defaultValue = "3,6", description = "the dense head's "
+            + "calibration texts include benign texts joined this many at a time, as calibrate's --benign-concat "
+            + "(default: ${DEFAULT-VALUE}, calibrate's default; the same texts hit calibrate's --encoded-cache)")
+    List<Integer> denseBenignConcat;
     @Option(names = "--batch", defaultValue = "32", description = "texts per reader batch (default: ${DEFAULT-VALUE})")
     int batch;
     @Option(names = "--conversations", description = "--data is conversation JSONL ({\"conversationId\", \"turns\": "
@@ -292,14 +296,17 @@ public class EvalCommand implements Callable<Integer> {
         Catalog denseCat = null;
         double[][] denseScores = null;
         if (denseHead) {
-            var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7);
+            var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500,
+                    denseBenignConcat == null ? List.of() : denseBenignConcat, 7);
             List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
             String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
             EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
             EncodedCorpus calEnc = cached != null ? cached
                     : EncodedCorpus.encode(scorer, calRaw, batch, n -> progress.add(n, null));
             Catalog.Segmentation seg = scorer.pack().catalog().segmentation();
-            Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false));
+            // calibrate's method (union target per benign group) without the feature cap and the generic filter
+            Calibrator dense = new Calibrator(new Calibrator.Options(seg, 100_000, denseTopN, 1.0, targetFpr, false,
+                    true, 0, false));
             denseCat = dense.calibrate(scorer.pack(), calEnc, calTexts, names, "probe-train", s -> { }).catalog();
             CategoryScorer denseScorer = new CategoryScorer(denseCat, evalEnc.dSae(), scorer.pack()::labelOf);
             denseScores = new double[names.size()][texts.size()];
