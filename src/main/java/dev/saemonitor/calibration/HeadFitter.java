@@ -51,7 +51,8 @@ public final class HeadFitter {
     /**
      * The columns a head keeps: L1 regularisation weakened step by step (C grid ascending) until the head
      * holds more than {@code maxFeatures} terms; of that head, the {@code maxFeatures} with the largest
-     * standardised weight (chosen jointly, not one by one). If no C gets there, the densest head's terms.
+     * standardised weight (chosen jointly, not one by one). If no C gets there, the densest head's terms. A cap
+     * of at least the candidate count keeps every candidate (no L1 step).
      */
     int[] select(double[][] x, boolean[] y) {
         int[] all = allColumns(x);

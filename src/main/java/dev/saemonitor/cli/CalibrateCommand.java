@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
                 + "the conversation heads from labelled conversations; rewrites catalog.yaml and eval.json and re-seals the pack.")
 public class CalibrateCommand implements Callable<Integer> {
     public static final int DEFAULT_SEGMENT_WIDTH = 32;
+    static final int DEFAULT_BENIGN_DOCS = 1500;
     public static final int DEFAULT_SEGMENT_STRIDE = 8;
 
     @Mixin
@@ -64,7 +65,7 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--benign-corpus", description = "plain text, one benign document a line: long benign texts and the "
             + "context positives are embedded in (default: the labelled benign texts)")
     Path benignCorpus;
-    @Option(names = "--benign-docs", defaultValue = "1500", description = "corpus documents used as benign events (default: ${DEFAULT-VALUE}); the rest of the corpus is embedding context")
+    @Option(names = "--benign-docs", defaultValue = "" + DEFAULT_BENIGN_DOCS, description = "corpus documents used as benign events (default: ${DEFAULT-VALUE}); the rest of the corpus is embedding context")
     int benignDocs;
     @Option(names = "--target-fpr", defaultValue = "0.05", description = "share of benign events flagged in any category (default: ${DEFAULT-VALUE})")
     double targetFpr;
@@ -128,8 +129,7 @@ public class CalibrateCommand implements Callable<Integer> {
         List<LabelledText> labelled = readLabelled(data);
         List<String> cats = categories != null ? categories : LabelledText.categories(labelled);
         List<String> corpus = readCorpus(benignCorpus);
-        List<CalibrationText> texts = CalibrationSet.build(labelled, corpus, benignDocs,
-                benignConcat == null ? List.of() : benignConcat, 7);
+        List<CalibrationText> texts = calibrationTexts(labelled, corpus, benignDocs, benignConcat);
         List<String> raw = texts.stream().map(CalibrationText::text).toList();
         List<Path> convFiles = conversationFiles();
         List<String> read = new java.util.ArrayList<>(raw);
@@ -272,6 +272,15 @@ public class CalibrateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
+    }
+
+    /**
+     * The texts heads are fitted and thresholded on; {@code eval --dense-head} builds them the same way, so its
+     * dense head is calibrate's method on calibrate's texts (and hits calibrate's --encoded-cache).
+     */
+    static List<CalibrationText> calibrationTexts(List<LabelledText> labelled, List<String> corpus, int benignDocs,
+                                                  List<Integer> benignConcat) {
+        return CalibrationSet.build(labelled, corpus, benignDocs, benignConcat == null ? List.of() : benignConcat, 7);
     }
 
     static List<String> readCorpus(Path file) throws java.io.IOException {

@@ -1,6 +1,6 @@
 package dev.saemonitor.cli;
 
-import dev.saemonitor.calibration.CalibrationSet;
+import dev.saemonitor.calibration.CalibrationText;
 import dev.saemonitor.calibration.Calibrator;
 import dev.saemonitor.calibration.DetectorMetrics;
 import dev.saemonitor.calibration.EncodedCorpus;
@@ -223,10 +223,16 @@ public class EvalCommand implements Callable<Integer> {
             List<LabelledText> train = CalibrateCommand.readLabelled(probeTrain);
             train.forEach(t -> all.add(t.text()));
             if (denseHead) {
-                CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500, 7).forEach(t -> all.add(t.text()));
+                denseTexts(train).forEach(t -> all.add(t.text()));
             }
         }
         return all;
+    }
+
+    /** The dense head's calibration texts: calibrate's, with its default --benign-docs. */
+    private List<CalibrationText> denseTexts(List<LabelledText> train) throws java.io.IOException {
+        return CalibrateCommand.calibrationTexts(train, CalibrateCommand.readCorpus(probeCorpus),
+                CalibrateCommand.DEFAULT_BENIGN_DOCS, denseBenignConcat);
     }
 
     /** Every set {@link #call} evaluates, in the order it asks for their verdicts. */
@@ -296,8 +302,7 @@ public class EvalCommand implements Callable<Integer> {
         Catalog denseCat = null;
         double[][] denseScores = null;
         if (denseHead) {
-            var calTexts = CalibrationSet.build(train, CalibrateCommand.readCorpus(probeCorpus), 1500,
-                    denseBenignConcat == null ? List.of() : denseBenignConcat, 7);
+            var calTexts = denseTexts(train);
             List<String> calRaw = calTexts.stream().map(t -> t.text()).toList();
             String key = encodedCache == null ? null : EncodedCorpusCache.key(scorer.pack(), calRaw);
             EncodedCorpus cached = key == null ? null : EncodedCorpusCache.load(encodedCache, key, calRaw);
