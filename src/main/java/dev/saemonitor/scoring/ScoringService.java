@@ -47,7 +47,17 @@ public class ScoringService {
     /** Just after the platform's own start-up observers: begin loading beside the rest of start-up. */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent e) {
         metrics.setMaxTenants(config.metrics().maxTenants());
-        Thread.ofPlatform().name("pack-loader").start(this::load);
+        Thread loader = Thread.ofPlatform().name("pack-loader").start(this::load);
+        // a start-up that fails elsewhere (a taken port, a bad key) exits while the loader may be inside ONNX
+        // Runtime's session creation; the library's exit-time teardown under it crashed the JVM (SIGSEGV in
+        // libonnxruntime, an hs_err file) after the error line. The exit waits for the load, at most 20 s.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("pack-loader-exit").unstarted(() -> {
+            try {
+                loader.join(java.time.Duration.ofSeconds(20));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }));
     }
 
     /**
