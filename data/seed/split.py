@@ -37,6 +37,15 @@ SOURCES = {
 ALLOWED_FIELDS = {"text", "labels", "role", "kind", "source"}
 
 
+# Third batch on (2026-12-07): one file per writing batch under batches/; a whole batch goes to one split, so dev
+# never shares a writing batch with train. Batches named here are dev; every other batch is train.
+DEV_BATCHES = {"b3-dev"}
+
+
+def split_of_batch(name):
+    return "dev" if name in DEV_BATCHES else "train"
+
+
 def split_of(text):
     h = int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16)
     return "dev" if h % 10 < 3 else "train"
@@ -89,6 +98,12 @@ def validate(item, fname, lineno, file_label):
             errs.append(f"{where}: hard_negatives.jsonl item without kind=hard_negative")
         if fname == "benign.jsonl" and kind == "hard_negative":
             errs.append(f"{where}: hard negative belongs in hard_negatives.jsonl")
+    elif file_label == "*":
+        # a batch file holds every kind: the kind must agree with the labels
+        if labels and kind != "positive":
+            errs.append(f"{where}: labelled item with kind={kind!r}, expected positive")
+        if not labels and kind not in ("benign", "hard_negative"):
+            errs.append(f"{where}: item without labels with kind={kind!r}, expected benign or hard_negative")
     else:
         if file_label not in labels:
             errs.append(f"{where}: {fname} item lacks label {file_label!r}")
@@ -107,6 +122,7 @@ def group_of(item):
 def main():
     errors = []
     items = []  # (item, split)
+    batch_of = {}  # id(item) -> batch name, for items of batches/
     seen = {}  # normalised text -> "file:line"
     for fname, file_label in SOURCES.items():
         path = HERE / fname
@@ -134,6 +150,29 @@ def main():
                 seen[key] = f"{fname}:{lineno}"
                 items.append((item, split_of(item["text"])))
 
+    for path in sorted((HERE / "batches").glob("*.jsonl")):
+        fname = "batches/" + path.name
+        with path.open(encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as e:
+                    errors.append(f"{fname}:{lineno}: invalid JSON ({e})")
+                    continue
+                errs = validate(item, fname, lineno, "*")
+                if errs:
+                    errors.extend(errs)
+                    continue
+                key = norm(item["text"])
+                if key in seen:
+                    errors.append(f"{fname}:{lineno}: duplicate text (first at {seen[key]})")
+                    continue
+                seen[key] = f"{fname}:{lineno}"
+                items.append((item, split_of_batch(path.stem)))
+                batch_of[id(item)] = path.stem
+
     if errors:
         for e in errors[:200]:
             print("ERROR", e, file=sys.stderr)
@@ -145,6 +184,12 @@ def main():
             for item, s in items:
                 if s == split:
                     f.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+    # the dev items of writing batches that train never saw, alone (the batch-disjoint dev figure)
+    with (HERE / "dev_batches.jsonl").open("w", encoding="utf-8", newline="\n") as f:
+        for item, s in items:
+            if s == "dev" and id(item) in batch_of:
+                f.write(json.dumps(item, ensure_ascii=False) + "\n")
 
     counts = Counter()
     for item, split in items:
