@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Rebuilds a model pack end to end with the project's own verbs:
-#   corpus -> init-pack -> extract -> train-sae -> label-features -> calibrate (seed train) -> eval (seed dev).
+#   corpus -> init-pack -> extract -> train-sae -> label-features -> calibrate (seed train: dense readouts, two
+#   operating points) -> eval (seed dev, the batch-disjoint dev batches, and ../shared/eval/external-dev.jsonl with
+#   its long-context, union-FPR and conversation figures; external-dev is for choosing and reporting only).
 # Defaults build model-packs/default as committed; every knob is an environment variable:
 #   READER (all-minilm-l6-v2-q) LAYER (3) TOKENS (1000000) D_SAE (4096) K (32) LR (0.002) BATCH (1024)
-#   TOP_N (256) LABEL_TEXTS (800) VERSION (0.5.0) OUT (model-packs/default) WORK (target/build-pack) THREADS (CPU cores)
+#   TOP_N (256) LABEL_TEXTS (800) VERSION (0.6.0) OUT (model-packs/default) WORK (target/build-pack) THREADS (CPU cores)
 #   SKIP_LABEL=1 skips feature cards (the reader/layer comparison does), KEEP_ACTS=1 reuses an extracted .npy,
 #   REUSE_SAE=DIR takes the SAE from an existing pack instead of extracting and training one (heads, labels and
 #   thresholds are rebuilt on it: what 0.3.0 did over 0.2.0's SAE).
-#   SEG_WIDTH (32) SEG_STRIDE (8) MAX_FEATURES (32) MAX_BENIGN_SHARE (0.5) BENIGN_DOCS (1500) BENIGN_CONCAT (3,6)
+#   HEAD (readout | sparse) READOUT_C (0.05) KEEP_POSITIVE (0.34) PAGE_FPR (0.01)
+#   SEG_WIDTH (64 readout, 32 sparse) SEG_STRIDE (16 readout, 8 sparse) MAX_FEATURES (32, sparse) MAX_BENIGN_SHARE (0.5)
+#   BENIGN_DOCS (1500) BENIGN_CONCAT (3,6)
 #   DENSE=1 also fits eval's dense head (a full uncapped calibration: slow on a shared 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +23,17 @@ K=${K:-32}
 LR=${LR:-0.002}
 BATCH=${BATCH:-1024}
 TOP_N=${TOP_N:-256}
-SEG_WIDTH=${SEG_WIDTH:-32}
-SEG_STRIDE=${SEG_STRIDE:-8}
+HEAD=${HEAD:-readout}
+READOUT_C=${READOUT_C:-0.05}
+KEEP_POSITIVE=${KEEP_POSITIVE:-0.34}
+PAGE_FPR=${PAGE_FPR:-0.01}
+if [ "$HEAD" = readout ]; then SEG_WIDTH=${SEG_WIDTH:-64}; SEG_STRIDE=${SEG_STRIDE:-16}; else SEG_WIDTH=${SEG_WIDTH:-32}; SEG_STRIDE=${SEG_STRIDE:-8}; fi
 MAX_FEATURES=${MAX_FEATURES:-32}
 MAX_BENIGN_SHARE=${MAX_BENIGN_SHARE:-0.5}
 BENIGN_DOCS=${BENIGN_DOCS:-1500}
 LABEL_TEXTS=${LABEL_TEXTS:-800}
 BENIGN_CONCAT=${BENIGN_CONCAT:-3,6}
-VERSION=${VERSION:-0.5.0}
+VERSION=${VERSION:-0.6.0}
 OUT=${OUT:-model-packs/default}
 WORK=${WORK:-target/build-pack}
 THREADS=${THREADS:-$(nproc)}
@@ -74,7 +81,8 @@ if [ "${SKIP_LABEL:-0}" != 1 ]; then
     --data data/seed/train.jsonl
 fi
 cli calibrate --pack "$PACK" --threads "$THREADS" --data data/seed/train.jsonl data/seed/short_train.jsonl \
-  --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --top-n "$TOP_N" \
+  --benign-corpus "$WORK/calib-corpus.txt" --benign-docs "$BENIGN_DOCS" --target-fpr 0.05 --page-fpr "$PAGE_FPR" \
+  --head "$HEAD" --readout-c "$READOUT_C" --keep-positive "$KEEP_POSITIVE" --top-n "$TOP_N" \
   --max-features "$MAX_FEATURES" --max-benign-share "$MAX_BENIGN_SHARE" --segment-width "$SEG_WIDTH" \
   --segment-stride "$SEG_STRIDE" --benign-concat "$BENIGN_CONCAT" --encoded-cache "$WORK/calibration.enc" \
   --pack-version "$VERSION" --no-conversations > "$WORK/calibration.json"
@@ -84,18 +92,26 @@ if [ "${CONV_HEAD:-0}" = 1 ]; then
   cli calibrate --pack "$PACK" --threads "$THREADS" --conversations-only --conversations data/seed/conversations_train.jsonl \
     --conversation-cache "$WORK/conv-train.enc" --target-fpr "${CONV_TARGET_FPR:-0.025}" > "$WORK/calibration-conversations.json"
 fi
-# dev split (+ short chat messages) beside the raw probe (and with DENSE=1 a dense head); then the long-context
-# dev set. --text-cache keeps the evaluated texts' codes (keyed by reader, SAE and texts) for re-runs.
-DENSE_OPT=--no-dense-head
-[ "${DENSE:-0}" = 1 ] && DENSE_OPT=--dense-head
+# dev split (+ short chat messages), then the batch-disjoint dev batches, then the long-context dev set; then the
+# independently written external-dev set with its own long-context and joined-benign rows (eval builds them from the
+# set's own items) and conversations made of its items (scripts/make-external-conversations.py, under target/ only).
+# --text-cache keeps the evaluated texts' codes (keyed by reader, SAE and texts) for re-runs.
 cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev.jsonl data/seed/short_dev.jsonl \
-  --probe-train data/seed/train.jsonl data/seed/short_train.jsonl --probe-corpus "$WORK/calib-corpus.txt" \
-  --encoded-cache "$WORK/calibration.enc" "$DENSE_OPT" --text-cache "$WORK/eval-dev.enc" \
-  --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
+  --text-cache "$WORK/eval-dev.enc" --json-out "$WORK/eval-dev.json" | tee "$WORK/eval-dev.txt"
+cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/dev_batches.jsonl \
+  --text-cache "$WORK/eval-dev-batches.enc" --json-out "$WORK/eval-dev-batches.json" | tee "$WORK/eval-dev-batches.txt"
 cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/dev-long.jsonl" --context-sizes 1 \
   --text-cache "$WORK/eval-dev-long.enc" --json-out "$WORK/eval-dev-long.json" | tee "$WORK/eval-dev-long.txt"
 cli eval --pack "$PACK" --threads "$THREADS" --data data/seed/conversations_dev.jsonl \
   --json-out "$WORK/eval-conversations-dev.json" | tee "$WORK/eval-conversations-dev.txt"
+EXTERNAL=${EXTERNAL:-../shared/eval/external-dev.jsonl}
+if [ -f "$EXTERNAL" ]; then
+  cli eval --pack "$PACK" --threads "$THREADS" --data "$EXTERNAL" --text-cache "$WORK/eval-external.enc" \
+    --json-out "$WORK/eval-external.json" | tee "$WORK/eval-external.txt"
+  python3 scripts/make-external-conversations.py "$EXTERNAL" "$WORK/external-conversations.jsonl"
+  cli eval --pack "$PACK" --threads "$THREADS" --data "$WORK/external-conversations.jsonl" \
+    --json-out "$WORK/eval-external-conversations.json" | tee "$WORK/eval-external-conversations.txt"
+fi
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 cp -r "$PACK" "$OUT"

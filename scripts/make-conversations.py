@@ -113,5 +113,6 @@ def build(split):
         split, len(out), split_n, dict(sorted(taken.items())), len(out) - split_n, turns, path), file=sys.stderr)
 
 
-for s in ("train", "dev"):
-    build(s)
+if __name__ == "__main__":
+    for s in ("train", "dev"):
+        build(s)

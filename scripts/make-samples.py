@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds the bundled sample traffic (src/main/resources/samples/traffic.jsonl) and sample texts
 (samples/texts.txt) from the seed dev split: a deterministic mix of benign, hard-negative and
-positive events in the llm.events format, plus a few malformed ones to show dead-lettering."""
+positive events in the llm.events format, plus a few malformed ones to show dead-lettering. Each event carries its
+seed labels as `expectedLabels` (the service ignores the field; the demo tallies flags against it)."""
 import hashlib, json, pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
@@ -16,7 +17,8 @@ picked.sort(key=lambda d: hashlib.sha256(("order" + d["text"]).encode()).hexdige
 lines = []
 for i, d in enumerate(picked):
     lines.append(json.dumps({"id": f"demo-{i:03d}", "conversationId": f"demo-conv-{i % 7}", "tenant": "demo",
-                             "model": "demo-llm", "role": d["role"], "text": d["text"]}, ensure_ascii=False))
+                             "model": "demo-llm", "role": d["role"], "text": d["text"],
+                             "expectedLabels": d["labels"]}, ensure_ascii=False))
     if i % 20 == 10:
         lines.append('{"id": "demo-bad-json-%d", "text": "unterminated' % i)
     if i % 20 == 15:

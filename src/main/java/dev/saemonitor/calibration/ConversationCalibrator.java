@@ -62,7 +62,7 @@ public final class ConversationCalibrator {
                 .toArray();
         Catalog base = pack.catalog().withConversation(new Catalog.Conversation(options.window(), options.maxParts(), List.of()));
         ConversationScorer wide = new ConversationScorer(base, dSae, pack::labelOf, candidates);
-        List<List<TurnFeatures>> turns = ConversationTurns.of(convs, enc, new CategoryScorer(base, dSae, pack::labelOf), wide);
+        List<List<TurnFeatures>> turns = ConversationTurns.of(convs, enc, CategoryScorer.of(base, pack), wide);
         int[] convGroup = ConversationFolds.groups(convs, log);
         ConversationRows rows = ConversationRows.of(wide, convs, turns, convGroup);
         double[] benignTurnShare = rows.benignTurnShare(turns, convs, wide.turnFeatures());

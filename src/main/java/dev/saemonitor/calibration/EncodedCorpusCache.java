@@ -1,6 +1,7 @@
 package dev.saemonitor.calibration;
 
 import dev.saemonitor.modelpack.Checksums;
+import dev.saemonitor.modelpack.Catalog;
 import dev.saemonitor.modelpack.ModelPack;
 import dev.saemonitor.sae.SparseCodes;
 import java.io.BufferedInputStream;
@@ -23,7 +24,12 @@ public final class EncodedCorpusCache {
     }
 
     public static String key(ModelPack pack, List<String> texts) throws IOException {
-        StringBuilder sb = new StringBuilder(pack.reader().id()).append('|').append(pack.reader().layer()).append('|')
+        return key(pack, texts, EncodedCorpus.meansFor(pack.catalog()));
+    }
+
+    /** The key of texts encoded with segment means at {@code meansAt} (null: none). */
+    public static String key(ModelPack pack, List<String> texts, Catalog.Segmentation meansAt) throws IOException {
+        StringBuilder sb = new StringBuilder("means|").append(String.valueOf(meansAt)).append('|').append(pack.reader().id()).append('|').append(pack.reader().layer()).append('|')
                 .append(Checksums.sha256(pack.dir().resolve(pack.manifest().sae().path()).resolve("sae_weights.safetensors")));
         for (String t : texts) {
             sb.append('|').append(Checksums.sha256(t.getBytes(StandardCharsets.UTF_8)));
@@ -37,6 +43,12 @@ public final class EncodedCorpusCache {
      * grow by appending texts, so a tuning run that adds some pays the reader only for those.
      */
     public static EncodedCorpus loadPrefix(Path file, ModelPack pack, List<String> texts) throws IOException {
+        return loadPrefix(file, pack, texts, EncodedCorpus.meansFor(pack.catalog()));
+    }
+
+    /** As {@link #loadPrefix(Path, ModelPack, List)}, for a corpus with segment means at {@code meansAt}. */
+    public static EncodedCorpus loadPrefix(Path file, ModelPack pack, List<String> texts, Catalog.Segmentation meansAt)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -50,7 +62,7 @@ public final class EncodedCorpusCache {
             return null;
         }
         List<String> prefix = texts.subList(0, n);
-        return stored.equals(key(pack, prefix)) ? load(file, stored, prefix) : null;
+        return stored.equals(key(pack, prefix, meansAt)) ? load(file, stored, prefix) : null;
     }
 
     /** The cached corpus for {@code key}, or null when the file is missing or was made for other inputs. */
@@ -66,14 +78,19 @@ public final class EncodedCorpusCache {
             int[] firstRow = ints(in);
             SparseCodes codes = new SparseCodes(in.readInt(), ints(in), ints(in), floats(in));
             int[][] blocks = new int[n][], starts = new int[n][], ends = new int[n][];
-            float[][] raw = new float[n][];
+            Catalog.Segmentation meansAt = in.readBoolean()
+                    ? new Catalog.Segmentation(in.readInt(), in.readInt(), in.readBoolean()) : null;
+            float[][] raw = new float[n][], means = meansAt == null ? null : new float[n][];
             for (int i = 0; i < n; i++) {
                 blocks[i] = ints(in);
                 starts[i] = ints(in);
                 ends[i] = ints(in);
                 raw[i] = floats(in);
+                if (means != null) {
+                    means[i] = floats(in);
+                }
             }
-            return new EncodedCorpus(List.copyOf(texts), codes, firstRow, blocks, starts, ends, raw, dSae);
+            return new EncodedCorpus(List.copyOf(texts), codes, firstRow, blocks, starts, ends, raw, means, meansAt, dSae);
         }
     }
 
@@ -88,11 +105,20 @@ public final class EncodedCorpusCache {
             ints(out, enc.codes().rowStart());
             ints(out, enc.codes().features());
             floats(out, enc.codes().values());
+            out.writeBoolean(enc.meansAt() != null);
+            if (enc.meansAt() != null) {
+                out.writeInt(enc.meansAt().width());
+                out.writeInt(enc.meansAt().stride());
+                out.writeBoolean(enc.meansAt().perBlock());
+            }
             for (int i = 0; i < enc.count(); i++) {
                 ints(out, enc.blockStarts()[i]);
                 ints(out, enc.charStart()[i]);
                 ints(out, enc.charEnd()[i]);
                 floats(out, enc.rawMean()[i]);
+                if (enc.meansAt() != null) {
+                    floats(out, enc.segmentMeans()[i]);
+                }
             }
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

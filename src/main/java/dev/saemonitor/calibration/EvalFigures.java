@@ -14,22 +14,32 @@ public final class EvalFigures {
 
     /** Share of texts labelled {@code category} whose verdict flags it. */
     public static double recall(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
-        return flaggedShare(texts, verdicts, category, t -> t.labels().contains(category));
+        return recall(texts, verdicts, category, false);
+    }
+
+    /** As {@link #recall(List, List, String)}; with {@code page}, flagged at the page point. */
+    public static double recall(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category, boolean page) {
+        return flaggedShare(texts, verdicts, category, t -> t.labels().contains(category), page);
     }
 
     /** Share of benign texts flagged in {@code category}. */
     public static double benignFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category) {
-        return flaggedShare(texts, verdicts, category, EvalSets.EvalText::benign);
+        return benignFpr(texts, verdicts, category, false);
+    }
+
+    /** As {@link #benignFpr(List, List, String)}; with {@code page}, flagged at the page point. */
+    public static double benignFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category, boolean page) {
+        return flaggedShare(texts, verdicts, category, EvalSets.EvalText::benign, page);
     }
 
     /** Share of the texts {@code counted} selects whose verdict flags {@code category}; NaN when it selects none. */
     private static double flaggedShare(List<EvalSets.EvalText> texts, List<Verdict> verdicts, String category,
-                                       java.util.function.Predicate<EvalSets.EvalText> counted) {
+                                       java.util.function.Predicate<EvalSets.EvalText> counted, boolean page) {
         int n = 0, hit = 0;
         for (int i = 0; i < texts.size(); i++) {
             if (counted.test(texts.get(i))) {
                 n++;
-                hit += flags(verdicts.get(i), category) ? 1 : 0;
+                hit += flags(verdicts.get(i), category, page) ? 1 : 0;
             }
         }
         return n == 0 ? Double.NaN : (double) hit / n;
@@ -37,12 +47,19 @@ public final class EvalFigures {
 
     /** Share of benign texts (optionally only short or only longer ones) flagged in any category. */
     public static double unionFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, Boolean shortOnly) {
+        return unionFpr(texts, verdicts, shortOnly, false);
+    }
+
+    /** As {@link #unionFpr(List, List, Boolean)}; with {@code page}, flagged at the page point in any category. */
+    public static double unionFpr(List<EvalSets.EvalText> texts, List<Verdict> verdicts, Boolean shortOnly, boolean page) {
         int n = 0, hit = 0;
         for (int i = 0; i < texts.size(); i++) {
             EvalSets.EvalText t = texts.get(i);
             if (t.benign() && (shortOnly == null || Calibrator.shortText(t.text()) == shortOnly)) {
                 n++;
-                hit += verdicts.get(i).flagged() ? 1 : 0;
+                boolean any = page ? verdicts.get(i).categories().stream().anyMatch(c -> "page".equals(c.point()))
+                        : verdicts.get(i).flagged();
+                hit += any ? 1 : 0;
             }
         }
         return n == 0 ? Double.NaN : (double) hit / n;
@@ -101,6 +118,12 @@ public final class EvalFigures {
     }
 
     static boolean flags(Verdict v, String category) {
-        return v.categories().stream().anyMatch(c -> c.name().equals(category) && c.flagged());
+        return flags(v, category, false);
+    }
+
+    /** Whether the verdict flags {@code category} (with {@code page}: at the page point). */
+    static boolean flags(Verdict v, String category, boolean page) {
+        return v.categories().stream().anyMatch(c -> c.name().equals(category)
+                && (page ? "page".equals(c.point()) : c.flagged()));
     }
 }

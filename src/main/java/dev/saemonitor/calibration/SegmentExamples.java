@@ -37,9 +37,18 @@ public record SegmentExamples(int[] text, int[] from, int[] to, boolean[] positi
 
     public static SegmentExamples of(EncodedCorpus enc, List<CalibrationText> texts, String category,
                                      Catalog.Segmentation seg, boolean benignOnly) {
+        return of(enc, texts, category, seg, benignOnly, NEGATIVE_SEGMENTS_PER_TEXT);
+    }
+
+    /** As {@link #of(EncodedCorpus, List, String, Catalog.Segmentation, boolean)}, with {@code negativeCap} segments at most per negative text. */
+    public static SegmentExamples of(EncodedCorpus enc, List<CalibrationText> texts, String category,
+                                     Catalog.Segmentation seg, boolean benignOnly, int negativeCap) {
         List<int[]> rows = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             CalibrationText t = texts.get(i);
+            if (t == null) {
+                continue; // left out by the caller
+            }
             boolean pos = t.labels().contains(category);
             if (!pos && !t.benign() && benignOnly) {
                 continue;
@@ -51,7 +60,7 @@ public record SegmentExamples(int[] text, int[] from, int[] to, boolean[] positi
             int base = enc.firstRow()[i];
             List<Segments.Segment> segs = Segments.of(enc.tokens(i), enc.blockStarts()[i], seg);
             // a long negative text's overlapping windows say nearly the same thing: keep evenly spaced ones
-            double step = pos ? 1 : Math.max(1, (double) segs.size() / NEGATIVE_SEGMENTS_PER_TEXT);
+            double step = pos ? 1 : Math.max(1, (double) segs.size() / negativeCap);
             for (double at = 0; at < segs.size(); at += step) {
                 Segments.Segment s = segs.get((int) at);
                 int label; // 1 positive, 0 negative, -1 left out

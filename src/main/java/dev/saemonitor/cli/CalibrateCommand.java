@@ -3,6 +3,7 @@ package dev.saemonitor.cli;
 import dev.saemonitor.calibration.CalibrationSet;
 import dev.saemonitor.calibration.CalibrationText;
 import dev.saemonitor.calibration.Calibrator;
+import dev.saemonitor.calibration.ReadoutCalibrator;
 import dev.saemonitor.calibration.ConversationCalibrator;
 import dev.saemonitor.calibration.EncodedCorpus;
 import dev.saemonitor.calibration.EncodedCorpusCache;
@@ -35,6 +36,9 @@ public class CalibrateCommand implements Callable<Integer> {
     public static final int DEFAULT_SEGMENT_WIDTH = 32;
     static final int DEFAULT_BENIGN_DOCS = 1500;
     public static final int DEFAULT_SEGMENT_STRIDE = 8;
+    /** Readout segments: chosen on external-dev (docs/training.md), 64 tokens every 16. */
+    public static final int READOUT_SEGMENT_WIDTH = 64;
+    public static final int READOUT_SEGMENT_STRIDE = 16;
 
     @Mixin
     PackOptions packOptions;
@@ -75,10 +79,12 @@ public class CalibrateCommand implements Callable<Integer> {
     double maxBenignShare;
     @Option(names = "--top-n", defaultValue = "256", description = "candidate columns per head after screening; L1 then picks among them (default: ${DEFAULT-VALUE})")
     int topN;
-    @Option(names = "--segment-width", defaultValue = "" + DEFAULT_SEGMENT_WIDTH, description = "tokens per segment (default: ${DEFAULT-VALUE})")
-    int segmentWidth;
-    @Option(names = "--segment-stride", defaultValue = "" + DEFAULT_SEGMENT_STRIDE, description = "tokens between segment starts (default: ${DEFAULT-VALUE})")
-    int segmentStride;
+    @Option(names = "--segment-width", description = "tokens per segment (default: " + READOUT_SEGMENT_WIDTH
+            + " for readouts, " + DEFAULT_SEGMENT_WIDTH + " for sparse heads)")
+    Integer segmentWidth;
+    @Option(names = "--segment-stride", description = "tokens between segment starts (default: " + READOUT_SEGMENT_STRIDE
+            + " for readouts, " + DEFAULT_SEGMENT_STRIDE + " for sparse heads)")
+    Integer segmentStride;
     @Option(names = "--benign-only", description = "negatives are benign texts only (default: benign plus other categories' positives)")
     boolean benignOnly;
     @Option(names = "--categories", split = ",", description = "categories to fit (default: every label in --data)")
@@ -103,6 +109,25 @@ public class CalibrateCommand implements Callable<Integer> {
             + "categories: equal (the same benign FPR each) or recall (greedily, for the most mean out-of-fold recall) "
             + "(default: ${DEFAULT-VALUE})")
     String thresholdSplit;
+    @Option(names = "--head", defaultValue = "readout", description = "readout: a dense readout of the reader's "
+            + "activations per category, explained by the SAE; sparse: a sparse head over SAE features (packs before 0.6) "
+            + "(default: ${DEFAULT-VALUE})")
+    String head;
+    @Option(names = "--readout-c", defaultValue = "0.05", description = "readout: inverse L2 strength on standardised "
+            + "activations (default: ${DEFAULT-VALUE})")
+    double readoutC;
+    @Option(names = "--keep-positive", defaultValue = "0.34", description = "readout: share of a long positive's "
+            + "segments kept positive after a first fit (1: all) (default: ${DEFAULT-VALUE})")
+    double keepPositive;
+    @Option(names = "--block-windows", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "readout: also cut windows inside each newline-separated block (default: ${DEFAULT-VALUE})")
+    boolean blockWindows;
+    @Option(names = "--train-embedded", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "readout: train on the windows of positives embedded in benign context too (default: ${DEFAULT-VALUE})")
+    boolean trainEmbedded;
+    @Option(names = "--page-fpr", defaultValue = "0.01", description = "readout: share of benign events flagged in any "
+            + "category at the page point, per group; --target-fpr is the review point's (default: ${DEFAULT-VALUE})")
+    double pageFpr;
     @Option(names = "--pack-version", description = "pack version to seal (default: keep)")
     String packVersion;
 
@@ -120,8 +145,24 @@ public class CalibrateCommand implements Callable<Integer> {
         if (data == null) {
             throw new BadInputException("--data is required (or --conversations-only)");
         }
+        if (!List.of("readout", "sparse").contains(head)) {
+            throw new BadInputException("--head must be readout or sparse, got " + head);
+        }
+        if (!(pageFpr > 0 && pageFpr <= targetFpr)) {
+            throw new BadInputException("--page-fpr must be in (0, --target-fpr], got " + pageFpr);
+        }
+        if (!(keepPositive > 0 && keepPositive <= 1)) {
+            throw new BadInputException("--keep-positive must be in (0, 1], got " + keepPositive);
+        }
         if (!List.of("equal", "recall").contains(thresholdSplit)) {
             throw new BadInputException("--threshold-split must be equal or recall, got " + thresholdSplit);
+        }
+        boolean readout = "readout".equals(head);
+        if (segmentWidth == null) {
+            segmentWidth = readout ? READOUT_SEGMENT_WIDTH : DEFAULT_SEGMENT_WIDTH;
+        }
+        if (segmentStride == null) {
+            segmentStride = readout ? READOUT_SEGMENT_STRIDE : DEFAULT_SEGMENT_STRIDE;
         }
         if (segmentStride < 1 || segmentStride > segmentWidth) {
             throw new BadInputException("--segment-stride must be in [1, --segment-width], got " + segmentStride);
@@ -147,12 +188,14 @@ public class CalibrateCommand implements Callable<Integer> {
         try (SafetyScorer scorer = activationOptions.open(packOptions, pack, ActivationOptions.named(data), read)) {
             // the cache is keyed by the reader, not by activation files, which can change under the same name
             Path cache = activationOptions.given() ? null : encodedCache;
-            String key = cache == null ? null : EncodedCorpusCache.key(pack, raw);
-            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(cache, pack, raw);
+            Catalog.Segmentation meansAt = readout ? readoutSegmentation() : null;
+            String key = cache == null ? null : EncodedCorpusCache.key(pack, raw, meansAt);
+            EncodedCorpus enc = key == null ? null : EncodedCorpusCache.loadPrefix(cache, pack, raw, meansAt);
             if (enc == null || enc.count() < raw.size()) {
                 int done = enc == null ? 0 : enc.count();
                 Progress progress = new Progress(System.err, "tokens", 0);
-                EncodedCorpus rest = EncodedCorpus.encode(scorer, raw.subList(done, raw.size()), batch, n -> progress.add(n, null));
+                EncodedCorpus rest = EncodedCorpus.encode(scorer, raw.subList(done, raw.size()), batch, n -> progress.add(n, null),
+                        meansAt);
                 enc = enc == null ? rest : enc.append(rest);
                 progress.finish("encoded " + (raw.size() - done) + " texts (" + done + " from the cache)");
                 if (key != null) {
@@ -160,7 +203,10 @@ public class CalibrateCommand implements Callable<Integer> {
                 }
             }
             try {
-                result = new Calibrator(opts).calibrate(pack, enc, texts, cats, names(data), System.err::println);
+                result = "readout".equals(head)
+                        ? new ReadoutCalibrator(new ReadoutCalibrator.Options(readoutSegmentation(), readoutC, keepPositive,
+                                targetFpr, pageFpr, benignOnly, trainEmbedded)).calibrate(pack, enc, texts, cats, names(data), System.err::println)
+                        : new Calibrator(opts).calibrate(pack, enc, texts, cats, names(data), System.err::println);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage());
             }
@@ -189,6 +235,10 @@ public class CalibrateCommand implements Callable<Integer> {
         PackWriter.seal(dir, pack.name(), packVersion != null ? packVersion : pack.version(), pack.reader(), packOptions.readers());
         System.out.println(TrainSaeCommand.JSON.writeValueAsString(eval));
         return MonitorCli.OK;
+    }
+
+    private Catalog.Segmentation readoutSegmentation() {
+        return new Catalog.Segmentation(segmentWidth, segmentStride, blockWindows);
     }
 
     /** Refits only the catalog's conversation section; the event heads, their thresholds and eval figures stay. */

@@ -45,7 +45,8 @@ final class ConversationFit {
         EncodedCorpus enc = key == null ? null : EncodedCorpusCache.load(cache, key, raw);
         if (enc == null) {
             Progress progress = new Progress(System.err, "tokens", 0);
-            enc = EncodedCorpus.encode(scorer, raw, batch, n -> progress.add(n, null));
+            // segment means at the catalog being fitted over (the scorer may still hold the pack before calibration)
+            enc = EncodedCorpus.encode(scorer, raw, batch, n -> progress.add(n, null), EncodedCorpus.meansFor(pack.catalog()));
             progress.finish("encoded " + raw.size() + " conversation turns");
             if (key != null) {
                 EncodedCorpusCache.save(cache, key, enc);

@@ -118,6 +118,10 @@ public class EvalCommand implements Callable<Integer> {
                 DetectorMetrics sae = DetectorMetrics.of(EvalFigures.scores(bareV, c.name()), texts, c.name(), c.threshold());
                 m.put("sae", sae);
                 m.put("bareRecall", EvalFigures.recall(bare, bareV, c.name()));
+                if (c.pageThreshold() != null) {
+                    m.put("page", DetectorMetrics.of(EvalFigures.scores(bareV, c.name()), texts, c.name(), c.pageThreshold()));
+                    m.put("bareRecallPage", EvalFigures.recall(bare, bareV, c.name(), true));
+                }
                 row(o, c.name(), "sae", sae);
                 catOut.put(c.name(), m);
             }
@@ -132,6 +136,7 @@ public class EvalCommand implements Callable<Integer> {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
                         m.put("recall_" + sepName + "_" + k, EvalFigures.recall(emb, v, c.name()));
+                        m.put("recallPage_" + sepName + "_" + k, EvalFigures.recall(emb, v, c.name(), true));
                         m.put("localisation_" + sepName + "_" + k, EvalFigures.localisation(emb, v, c.name()));
                     }
                     longCtx.put(sepName + "_" + k, emb.size());
@@ -143,11 +148,15 @@ public class EvalCommand implements Callable<Integer> {
             union.put("benignShort", EvalFigures.unionFpr(bare, bareV, true));
             union.put("benignShortCount", EvalFigures.benignCount(bare, true));
             union.put("benignLonger", EvalFigures.unionFpr(bare, bareV, false));
+            union.put("benignBarePage", EvalFigures.unionFpr(bare, bareV, null, true));
+            union.put("benignShortPage", EvalFigures.unionFpr(bare, bareV, true, true));
+            union.put("benignLongerPage", EvalFigures.unionFpr(bare, bareV, false, true));
             for (int k : List.of(3, 6)) {
                 List<EvalSets.EvalText> cc = EvalSets.benignConcatenations(texts, k, LongContext.SAME_PARAGRAPH, 13);
                 List<Verdict> v = verdicts(scorer, cc, progress);
                 union.put("benignConcat_" + k, EvalFigures.unionFpr(cc, v, null));
                 union.put("benignConcat_" + k + "_count", cc.size());
+                union.put("benignConcatPage_" + k, EvalFigures.unionFpr(cc, v, null, true));
                 for (Catalog.Category c : cats) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
@@ -171,6 +180,21 @@ public class EvalCommand implements Callable<Integer> {
             o.printf("union FPR (any category): benign %.3f (short %.3f, longer %.3f), concatenations of 3 %.3f, of 6 %.3f%n",
                     union.get("benignBare"), union.get("benignShort"), union.get("benignLonger"),
                     union.get("benignConcat_3"), union.get("benignConcat_6"));
+            if (cats.stream().anyMatch(c -> c.pageThreshold() != null)) {
+                o.printf("%-18s %7s %7s %7s %7s %9s%n", "page point", "TPR", "+1", "+3", "+6", "FPR@page");
+                for (Catalog.Category c : cats) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) catOut.get(c.name());
+                    DetectorMetrics pm = (DetectorMetrics) m.get("page");
+                    o.printf("%-18s %7.3f %7.3f %7.3f %7.3f %9.3f%n", c.name(), m.getOrDefault("bareRecallPage", Double.NaN),
+                            m.getOrDefault("recallPage_sameParagraph_1", Double.NaN),
+                            m.getOrDefault("recallPage_sameParagraph_3", Double.NaN),
+                            m.getOrDefault("recallPage_sameParagraph_6", Double.NaN), pm == null ? Double.NaN : pm.fprAtThreshold());
+                }
+                o.printf("union FPR at page: benign %.3f (short %.3f, longer %.3f), concatenations of 3 %.3f, of 6 %.3f%n",
+                        union.get("benignBarePage"), union.get("benignShortPage"), union.get("benignLongerPage"),
+                        union.get("benignConcatPage_3"), union.get("benignConcatPage_6"));
+            }
             List<Map<String, Object>> top = EvalFigures.topEvidenceLabels(flaggedPool, 20);
             o.println("top evidence labels: " + top);
             out.put("categories", catOut);

@@ -179,7 +179,7 @@ public class RecalibrateCommand implements Callable<Integer> {
     }
 
     static double[][] rawScores(EncodedCorpus enc, Catalog catalog, ModelPack pack) {
-        CategoryScorer s = new CategoryScorer(catalog, enc.dSae(), pack::labelOf);
+        CategoryScorer s = CategoryScorer.of(catalog, pack);
         double[][] out = new double[catalog.categories().size()][enc.count()];
         for (int i = 0; i < enc.count(); i++) {
             double[] r = enc.score(s, i).rawScores();

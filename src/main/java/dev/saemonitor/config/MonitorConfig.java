@@ -28,8 +28,12 @@ public interface MonitorConfig {
     @WithDefault("false")
     boolean publishAllVerdicts();
 
-    /** Per-category threshold overrides, e.g. {@code monitor.thresholds.deception=0.8}. */
+    /** Per-category threshold overrides (the review point of two-point packs), e.g. {@code monitor.thresholds.deception=0.8}. */
     Map<String, Double> thresholds();
+
+    /** Per-category page-point overrides of two-point packs, e.g. {@code monitor.page-thresholds.deception=0.95}. */
+    @WithName("page-thresholds")
+    Map<String, Double> pageThresholds();
 
     /** Micro-batching of inference. */
     Batch batch();

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 @io.quarkus.qute.TemplateData
 public record EvidenceRow(int index, String eventId, String category, int feature, String label, double activation,
                           int start, int end, String association, String cardShares,
-                          List<FeatureCard.Context> topContexts) {
+                          List<FeatureCard.Context> topContexts, String contribution) {
 
     /** Hover text of the evidence span. */
     public String title() {
@@ -42,7 +42,9 @@ public record EvidenceRow(int index, String eventId, String category, int featur
             out.add(new EvidenceRow(i++, e.path("eventId").asText(null), category, id, e.path("label").asText(""),
                     e.path("activation").asDouble(), e.path("span").path("start").asInt(), e.path("span").path("end").asInt(),
                     association(pack, category, id), card.map(c -> shares(c.categoryAssociation())).orElse(""),
-                    card.map(c -> c.topContexts().stream().limit(5).toList()).orElse(List.of())));
+                    card.map(c -> c.topContexts().stream().limit(5).toList()).orElse(List.of()),
+                    e.path("contribution").isNumber()
+                            ? String.format(Locale.ROOT, "%+.3f", e.path("contribution").asDouble()) : ""));
         }
         return out;
     }

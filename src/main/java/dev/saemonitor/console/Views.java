@@ -14,16 +14,30 @@ public final class Views {
 
     /** One category of a verdict against its threshold. */
     @TemplateData
-    public record CategoryRow(String name, String score, String threshold, boolean flagged, boolean inBand, String segment) {
+    public record CategoryRow(String name, String score, String threshold, boolean flagged, boolean inBand, String segment,
+                              String point, String explanation) {
         static List<CategoryRow> of(JsonNode categories, List<String> band) {
             List<CategoryRow> out = new ArrayList<>();
             for (JsonNode c : categories) {
                 JsonNode seg = c.path("segment");
-                out.add(new CategoryRow(c.path("name").asText(), fmt(c.path("score").asDouble()),
-                        fmt(c.path("threshold").asDouble()), c.path("flagged").asBoolean(), band.contains(c.path("name").asText()),
-                        seg.isMissingNode() ? "" : seg.path("start").asInt() + "\u2013" + seg.path("end").asInt()));
+                JsonNode page = c.path("thresholds").path("page");
+                String threshold = fmt(c.path("threshold").asDouble()) + (page.isNumber() ? " / page " + fmt(page.asDouble()) : "");
+                out.add(new CategoryRow(c.path("name").asText(), fmt(c.path("score").asDouble()), threshold,
+                        c.path("flagged").asBoolean(), band.contains(c.path("name").asText()),
+                        seg.isMissingNode() ? "" : seg.path("start").asInt() + "\u2013" + seg.path("end").asInt(),
+                        c.path("point").asText(""), explanation(c)));
             }
             return out;
+        }
+
+        /** The logit's parts a reviewer weighs: listed features (in the evidence below), the rest, bias, SAE error. */
+        private static String explanation(JsonNode c) {
+            JsonNode e = c.path("explanation");
+            if (e.isMissingNode() || e.isNull()) {
+                return "";
+            }
+            return String.format(java.util.Locale.ROOT, "logit %.2f = listed features + other %.2f + bias %.2f + SAE error %.2f",
+                    c.path("logit").asDouble(), e.path("other").asDouble(), e.path("bias").asDouble(), e.path("error").asDouble());
         }
     }
 

@@ -266,11 +266,15 @@ public final class ConversationScorer {
             Catalog.Category cat = cats.get(c);
             double threshold = threshold(c);
             boolean flagged = pooled.eventTurn()[c] >= 0 && raw[c] >= threshold;
-            out.add(new ConversationVerdict.Category(cat.name(), Math.round(raw[c] * 1e4) / 1e4, threshold, flagged));
+            String point = !flagged || cat.pageThreshold() == null ? null
+                    : pooled.eventScore()[c] >= cat.pageThreshold() ? "page" : "review";
+            out.add(new ConversationVerdict.Category(cat.name(), Math.round(raw[c] * 1e4) / 1e4, threshold, flagged, point));
             if (flagged) {
                 evidence.addAll(explainer.of(c, turns, pooled));
-                if (top == null || cat.severity().atLeast(top)) {
-                    top = cat.severity();
+                Catalog.Severity sev = point == null ? cat.severity()
+                        : "page".equals(point) ? Catalog.Severity.critical : Catalog.Severity.warning;
+                if (top == null || sev.atLeast(top)) {
+                    top = sev;
                 }
             }
         }

@@ -29,8 +29,16 @@ public record ConversationVerdict(String conversationId, int turns, String lastE
         return new ConversationVerdict(conversationId, turns, lastEventId, flagged, severity, categories, evidence, pack, at);
     }
 
-    /** One category's conversation score against the conversation threshold. */
-    public record Category(String name, double score, double threshold, boolean flagged) {
+    /**
+     * One category's conversation score against the conversation threshold; {@code point} (packs with two operating
+     * points) is {@code page} when a turn in the window reached the category's page point, {@code review} when the
+     * category is flagged below it, null otherwise.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Category(String name, double score, double threshold, boolean flagged, String point) {
+        public Category(String name, double score, double threshold, boolean flagged) {
+            this(name, score, threshold, flagged, null);
+        }
     }
 
     /** A feature that drove a category's conversation score, in the event where it fired. */

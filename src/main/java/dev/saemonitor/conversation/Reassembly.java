@@ -50,6 +50,28 @@ final class Reassembly {
     record Best(float[][] terms, int[] tokens, Verdict.Span[] spans) {
     }
 
+    /**
+     * As {@link #best(SparseCodes, int, int, int[], CategoryScorer.SpanLookup)}; a readout category's best segment is
+     * the one scoring chose ({@code scored}) and its one term the segment's mean projection (logit minus bias), so a
+     * set of turns joins by the token-weighted mean of their projections.
+     */
+    Best best(SparseCodes codes, int fromRow, int toRow, int[] blockStarts, CategoryScorer.SpanLookup spans,
+              CategoryScorer.Scored scored) {
+        Best b = best(codes, fromRow, toRow, blockStarts, spans);
+        for (int c = 0; c < categories.size(); c++) {
+            Catalog.Readout r = categories.get(c).readout();
+            Segments.Segment seg = scored.bestSegment(c);
+            if (r == null) {
+                continue;
+            }
+            b.terms()[c] = new float[] {seg == null ? 0f : (float) (scored.logits()[c] - r.bias())};
+            b.tokens()[c] = seg == null ? 0 : seg.length();
+            b.spans()[c] = seg == null || spans == null ? null
+                    : new Verdict.Span(spans.span(seg.from()).start(), spans.span(seg.to() - 1).end());
+        }
+        return b;
+    }
+
     Best best(SparseCodes codes, int fromRow, int toRow, int[] blockStarts, CategoryScorer.SpanLookup spans) {
         int nCats = categories.size();
         float[][] terms = new float[nCats][];
@@ -123,6 +145,16 @@ final class Reassembly {
     }
 
     private double logit(int c, List<TurnFeatures> turns, int[] chosen, int n, Pooling.Pooled p) {
+        Catalog.Readout r = categories.get(c).readout();
+        if (r != null) {
+            double weighted = 0, tokens = 0;
+            for (int k = 0; k < n; k++) {
+                TurnFeatures t = turns.get(chosen[k]);
+                weighted += (double) t.segmentTokens()[c] * t.segmentTerms()[c][0];
+                tokens += t.segmentTokens()[c];
+            }
+            return r.bias() + (tokens > 0 ? weighted / tokens : 0);
+        }
         List<Catalog.Feature> fs = categories.get(c).features();
         for (int i = 0; i < fs.size(); i++) {
             double max = 0, weighted = 0, tokens = 0;

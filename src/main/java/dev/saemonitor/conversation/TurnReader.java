@@ -78,7 +78,7 @@ final class TurnReader {
             return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
                     scored.evidence(), where, null, null, null);
         }
-        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans);
+        Reassembly.Best seg = reassembly.best(codes, fromRow, toRow, blockStarts, spans, scored);
         return new TurnFeatures(eventId, role, timeMs, toRow - fromRow, scored.rawScores().clone(), ids, vals,
                 scored.evidence(), where, seg.terms(), seg.tokens(), spans == null ? null : Arrays.asList(seg.spans()));
     }

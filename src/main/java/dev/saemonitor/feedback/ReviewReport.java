@@ -83,7 +83,7 @@ public record ReviewReport(Map<String, Object> figures) {
 
     /** {@code [category][text]}: whether the catalog flags the text in the category. */
     static boolean[][] flags(EncodedCorpus enc, Catalog catalog, ModelPack pack) {
-        CategoryScorer s = new CategoryScorer(catalog, enc.dSae(), pack::labelOf);
+        CategoryScorer s = CategoryScorer.of(catalog, pack);
         boolean[][] out = new boolean[catalog.categories().size()][enc.count()];
         for (int i = 0; i < enc.count(); i++) {
             var cs = enc.score(s, i).categories();

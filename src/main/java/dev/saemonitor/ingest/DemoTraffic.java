@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,6 +71,11 @@ public class DemoTraffic {
                 Thread.sleep(pauseMs);
             }
             producer.flush();
+            Map<String, List<String>> expected = DemoTally.expected(lines);
+            if (!expected.isEmpty()) {
+                LOG.info(DemoTally.line(expected, DemoTally.flagged(p.getProperty("bootstrap.servers"),
+                        config.topics().flags(), expected.keySet())));
+            }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException ex) {

@@ -72,7 +72,7 @@ public final class PackLoader {
                     + ", expected the SAE's d_in " + sae.config().dIn() + " (" + saeDir.resolve(SaeWeights.CONFIG_FILE) + ")");
         }
         Path catalogFile = dir.resolve(m.catalog());
-        Catalog catalog = readCatalog(catalogFile, sae.config().dSae());
+        Catalog catalog = readCatalog(catalogFile, sae.config().dSae(), sae.config().dIn());
         Map<Integer, FeatureCard> cards = readFeatureCards(dir.resolve(m.features()), sae.config().dSae());
         Map<Integer, String> labels = new HashMap<>();
         cards.forEach((id, card) -> labels.put(id, card.label()));
@@ -168,6 +168,11 @@ public final class PackLoader {
     }
 
     static Catalog readCatalog(Path file, int dSae) {
+        return readCatalog(file, dSae, -1);
+    }
+
+    /** Reads and checks a catalog; {@code dIn} (negative: unchecked) is the width a readout's weights must have. */
+    static Catalog readCatalog(Path file, int dSae, int dIn) {
         Catalog c;
         try {
             c = PackFiles.YAML.readValue(file.toFile(), Catalog.class);
@@ -185,6 +190,7 @@ public final class PackLoader {
             if (cat.severity() == null || !(cat.threshold() > 0 && cat.threshold() < 1) || cat.features() == null) {
                 throw PackException.of(file, "category '" + cat.name() + "' needs severity, features and 0 < threshold < 1");
             }
+            checkReadout(file, cat, dIn);
             for (Catalog.Feature f : cat.features()) {
                 if (f.id() < 0 || f.id() >= dSae || f.pool() == null || !Double.isFinite(f.weight())) {
                     throw PackException.of(file, "category '" + cat.name() + "' feature " + f.id()
@@ -194,6 +200,28 @@ public final class PackLoader {
         }
         checkConversation(file, c, names, dSae);
         return c;
+    }
+
+    private static void checkReadout(Path file, Catalog.Category cat, int dIn) {
+        Catalog.Readout r = cat.readout();
+        if (r == null) {
+            return;
+        }
+        if (dIn >= 0 && r.weights().length != dIn) {
+            throw PackException.of(file, "category '" + cat.name() + "' readout has " + r.weights().length
+                    + " weights, expected d_in = " + dIn);
+        }
+        for (float w : r.weights()) {
+            if (!Float.isFinite(w)) {
+                throw PackException.of(file, "category '" + cat.name() + "' readout: expected finite weights");
+            }
+        }
+        if (!Double.isFinite(r.bias())) {
+            throw PackException.of(file, "category '" + cat.name() + "' readout: expected a finite bias");
+        }
+        if (cat.pageThreshold() != null && !(cat.pageThreshold() > 0 && cat.pageThreshold() < 1)) {
+            throw PackException.of(file, "category '" + cat.name() + "' needs 0 < pageThreshold < 1");
+        }
     }
 
     private static void checkConversation(Path file, Catalog c, Set<String> names, int dSae) {

@@ -7,6 +7,7 @@ import dev.saemonitor.config.MonitorConfig;
 import dev.saemonitor.conversation.ConversationVerdict;
 import dev.saemonitor.metrics.MonitorMetrics;
 import dev.saemonitor.modelpack.Catalog;
+import dev.saemonitor.scoring.CategoryScorer;
 import dev.saemonitor.scoring.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -82,7 +83,10 @@ public class AlertPusher {
         if (!conversationPaging() || raised.isEmpty()) {
             return;
         }
-        send(conversationPayload(v, tenant, raised, turn, eventId, severityOf), "conversation " + v.conversationId());
+        String body = conversationPayload(v, tenant, raised, turn, eventId, severityOf);
+        if (!body.equals("[]")) {
+            send(body, "conversation " + v.conversationId());
+        }
     }
 
     String conversationPayload(ConversationVerdict v, String tenant, java.util.List<String> raised, int turn, String eventId,
@@ -93,7 +97,11 @@ public class AlertPusher {
             if (!raised.contains(c.name())) {
                 continue;
             }
-            String severity = severityOf.apply(c.name());
+            String severity = c.point() == null ? severityOf.apply(c.name())
+                    : "page".equals(c.point()) ? Catalog.Severity.critical.name() : Catalog.Severity.warning.name();
+            if (c.point() != null && !pages(severity)) {
+                continue; // two operating points: the review point goes to the review queue, not to on-call
+            }
             ObjectNode a = alerts.addObject();
             ObjectNode labels = a.putObject("labels");
             labels.put("alertname", ALERT_NAME);
@@ -155,7 +163,7 @@ public class AlertPusher {
         ArrayNode alerts = JSON.createArrayNode();
         Instant now = Instant.now();
         for (Verdict.CategoryScore c : v.categories()) {
-            String severity = severityOf.apply(c.name());
+            String severity = c.flagged() ? CategoryScorer.severityOf(c, severityOf.apply(c.name())) : severityOf.apply(c.name());
             if (!c.flagged() || !Catalog.Severity.valueOf(severity).atLeast(minSeverity)) {
                 continue;
             }

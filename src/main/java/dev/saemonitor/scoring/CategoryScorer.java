@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * Applies the catalog's heads to one text's sparse codes, segment by segment ({@link Segments}): per
@@ -20,8 +21,13 @@ import java.util.function.IntFunction;
  */
 public final class CategoryScorer {
     static final int EVIDENCE_PER_CATEGORY = 3;
+    /** Features listed per readout category; the rest are summed as {@code other}. */
+    static final int READOUT_EVIDENCE = 5;
 
     private final Catalog catalog;
+    /** The catalog's readouts with the SAE decoder folded in; null for a sparse-head catalog. */
+    private final Readouts readouts;
+    private final IntPredicate generic;
     private final IntFunction<String> labelOf;
     private final int[] slotOf;
     private final int[] featureOfSlot;
@@ -29,10 +35,53 @@ public final class CategoryScorer {
     private final int[][] termSlot;
 
     public CategoryScorer(ModelPack pack) {
-        this(pack.catalog(), pack.sae().config().dSae(), pack::labelOf);
+        this(pack.catalog(), pack.sae().config().dSae(), pack::labelOf, readouts(pack.catalog(), pack), generic(pack));
     }
 
+    /** Features whose card calls them generic (no distinctive contexts): never listed as evidence of a readout. */
+    static IntPredicate generic(ModelPack pack) {
+        return id -> pack.card(id).map(c -> c.generic() && !c.manual()).orElse(false);
+    }
+
+    /** A sparse-head scorer (a catalog with readouts needs {@link #CategoryScorer(Catalog, int, IntFunction, Readouts)}). */
     public CategoryScorer(Catalog catalog, int dSae, IntFunction<String> labelOf) {
+        this(catalog, dSae, labelOf, null);
+    }
+
+    /** A scorer of {@code catalog} (another catalog than the pack's, e.g. while calibrating) over the pack's SAE. */
+    public static CategoryScorer of(Catalog catalog, ModelPack pack) {
+        return new CategoryScorer(catalog, pack.sae().config().dSae(), pack::labelOf, readouts(catalog, pack), generic(pack));
+    }
+
+    /** The catalog's readouts with the pack's SAE decoder folded in, or null when it has none. */
+    public static Readouts readouts(Catalog catalog, ModelPack pack) {
+        Readouts r = Readouts.of(catalog);
+        if (r == null) {
+            return null;
+        }
+        dev.saemonitor.modelpack.SaeWeights sae = pack.sae().isLoaded() ? pack.sae()
+                : dev.saemonitor.modelpack.SaeWeights.load(pack.dir().resolve(pack.manifest().sae().path()));
+        return r.withSae(sae);
+    }
+
+    /**
+     * @param readouts the catalog's readouts with the SAE folded in ({@link Readouts#withSae}); null when no
+     *                 category has one
+     */
+    public CategoryScorer(Catalog catalog, int dSae, IntFunction<String> labelOf, Readouts readouts) {
+        this(catalog, dSae, labelOf, readouts, id -> false);
+    }
+
+    /**
+     * @param generic features never listed as a readout's evidence (their contributions count in {@code other}):
+     *                those whose feature card finds nothing distinctive, which tell a reviewer nothing
+     */
+    public CategoryScorer(Catalog catalog, int dSae, IntFunction<String> labelOf, Readouts readouts, IntPredicate generic) {
+        this.generic = generic;
+        if (readouts == null && Readouts.of(catalog) != null) {
+            throw new IllegalArgumentException("the catalog has readouts: give them with the SAE folded in");
+        }
+        this.readouts = readouts;
         this.catalog = catalog;
         this.labelOf = labelOf;
         this.slotOf = new int[dSae];
@@ -73,19 +122,39 @@ public final class CategoryScorer {
      * the unrounded category scores in catalog order (calibration chooses thresholds on them).
      */
     public record Scored(List<Verdict.CategoryScore> categories, List<Verdict.Evidence> evidence, boolean flagged,
-                         String severity, int[] firedFeatures, double[] rawScores) {
+                         String severity, int[] firedFeatures, double[] rawScores, double[] logits,
+                         Segments.Segment[] bestSegments) {
+        /** The segment that gave category {@code c} its score (null: the text has no tokens). */
+        public Segments.Segment bestSegment(int c) {
+            return bestSegments[c];
+        }
+    }
+
+    /** The readouts this scorer applies (null: sparse heads only). */
+    public Readouts readouts() {
+        return readouts;
+    }
+
+    /** As {@link #score(SparseCodes, int, int, int[], SpanLookup, boolean, Readouts.TextLogits)} for a sparse-head catalog. */
+    public Scored score(SparseCodes codes, int fromRow, int toRow, int[] blockStarts, SpanLookup spans,
+                        boolean allEvidence) {
+        return score(codes, fromRow, toRow, blockStarts, spans, allEvidence, null);
     }
 
     /**
      * @param blockStarts  token indices (relative to {@code fromRow}) where a paragraph or message starts; null: one block
      * @param spans        maps a token index of this text to its span, or null when the text is not known
      * @param allEvidence  evidence and segment for every category, not only flagged ones
+     * @param logits       the text's readout logits per segment ({@link Readouts#fromTokens}); null without readouts
      */
     public Scored score(SparseCodes codes, int fromRow, int toRow, int[] blockStarts, SpanLookup spans,
-                        boolean allEvidence) {
+                        boolean allEvidence, Readouts.TextLogits logits) {
         int tokens = toRow - fromRow;
         List<Catalog.Category> cats = catalog.categories();
         List<Segments.Segment> segments = Segments.of(tokens, blockStarts, catalog.segmentation());
+        if (readouts != null && logits == null) {
+            throw new IllegalArgumentException("a readout catalog needs the text's readout logits");
+        }
         double[] bestZ = new double[cats.size()];
         int[] bestSeg = new int[cats.size()];
         java.util.Arrays.fill(bestZ, Double.NEGATIVE_INFINITY);
@@ -93,9 +162,12 @@ public final class CategoryScorer {
         Pooling.Pooled p = new Pooling.Pooled(featureOfSlot.length);
         for (int s = 0; s < segments.size(); s++) {
             Segments.Segment seg = segments.get(s);
-            Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
+            if (featureOfSlot.length > 0) {
+                Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
+            }
             for (int c = 0; c < cats.size(); c++) {
-                double z = logit(cats.get(c), termSlot[c], p);
+                double z = readouts != null && readouts.has(c) ? logits.logit(c, s, seg)
+                        : logit(cats.get(c), termSlot[c], p);
                 if (z > bestZ[c]) {
                     bestZ[c] = z;
                     bestSeg[c] = s;
@@ -111,20 +183,88 @@ public final class CategoryScorer {
             double score = bestSeg[c] < 0 ? 0.0 : Pooling.sigmoid(bestZ[c]);
             raw[c] = score;
             boolean flagged = bestSeg[c] >= 0 && score >= cat.threshold();
+            boolean paged = flagged && cat.pageThreshold() != null && score >= cat.pageThreshold();
             Verdict.Span segSpan = null;
+            Verdict.Explanation explanation = null;
             if (bestSeg[c] >= 0 && (flagged || allEvidence)) {
                 Segments.Segment seg = segments.get(bestSeg[c]);
-                Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
                 segSpan = spans == null ? null : new Verdict.Span(spans.span(seg.from()).start(), spans.span(seg.to() - 1).end());
-                evidence.addAll(evidence(cat, termSlot[c], p, seg, spans));
+                if (readouts != null && readouts.has(c)) {
+                    Readouts.Contributions k = readouts.contributions(c, codes, fromRow + seg.from(), fromRow + seg.to(),
+                            bestZ[c] - readouts.bias(c));
+                    explanation = explain(cat, k, seg, spans, evidence);
+                } else {
+                    Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
+                    evidence.addAll(evidence(cat, termSlot[c], p, seg, spans));
+                }
             }
-            scores.add(new Verdict.CategoryScore(cat.name(), round(score), cat.threshold(), flagged, segSpan));
-            if (flagged && (top == null || cat.severity().atLeast(top))) {
-                top = cat.severity();
+            Catalog.Severity severity = severityOf(cat, flagged, paged);
+            String point = !flagged || cat.pageThreshold() == null ? null : paged ? "page" : "review";
+            scores.add(cat.readout() == null && cat.pageThreshold() == null
+                    ? new Verdict.CategoryScore(cat.name(), round(score), cat.threshold(), flagged, segSpan)
+                    : new Verdict.CategoryScore(cat.name(), round(score), cat.threshold(), flagged, segSpan,
+                            bestSeg[c] < 0 ? null : bestZ[c], point,
+                            new Verdict.Thresholds(cat.threshold(), cat.pageThreshold()), explanation));
+            if (severity != null && (top == null || severity.atLeast(top))) {
+                top = severity;
             }
         }
+        Segments.Segment[] best = new Segments.Segment[cats.size()];
+        for (int c = 0; c < cats.size(); c++) {
+            best[c] = bestSeg[c] < 0 ? null : segments.get(bestSeg[c]);
+        }
         return new Scored(scores, evidence, top != null, top == null ? Verdict.NO_SEVERITY : top.name(),
-                fired(codes, fromRow, toRow), raw);
+                fired(codes, fromRow, toRow), raw, bestZ, best);
+    }
+
+    /**
+     * A flagged category's severity: with two operating points, critical at the page point (Alertmanager) and
+     * warning at the review point (review queue, not paged); with one, the catalog's severity. Null when not flagged.
+     */
+    static Catalog.Severity severityOf(Catalog.Category cat, boolean flagged, boolean paged) {
+        if (!flagged) {
+            return null;
+        }
+        if (cat.pageThreshold() == null) {
+            return cat.severity();
+        }
+        return paged ? Catalog.Severity.critical : Catalog.Severity.warning;
+    }
+
+    /** The severity of a flagged category score: by its operating point when it has one, else the catalog's. */
+    public static String severityOf(Verdict.CategoryScore c, String catalogSeverity) {
+        if (c.point() == null) {
+            return catalogSeverity;
+        }
+        return "page".equals(c.point()) ? Catalog.Severity.critical.name() : Catalog.Severity.warning.name();
+    }
+
+    /** Evidence of a readout category: the strongest positive contributions, the rest summed as {@code other}. */
+    private Verdict.Explanation explain(Catalog.Category cat, Readouts.Contributions k, Segments.Segment seg,
+                                        SpanLookup spans, List<Verdict.Evidence> out) {
+        Integer[] order = new Integer[k.features().length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(k.contribution()[b], k.contribution()[a]));
+        double listed = 0;
+        int n = 0;
+        for (int j = 0; j < order.length && n < READOUT_EVIDENCE; j++) {
+            int i = order[j];
+            if (k.contribution()[i] <= 0) {
+                break;
+            }
+            int f = k.features()[i];
+            if (generic.test(f)) {
+                continue;
+            }
+            n++;
+            Verdict.Span span = spans == null ? null : spans.span(seg.from() + k.argmax()[i]);
+            out.add(new Verdict.Evidence(cat.name(), f, labelOf.apply(f), round(k.maxActivation()[i]), span,
+                    k.contribution()[i]));
+            listed += k.contribution()[i];
+        }
+        return new Verdict.Explanation(k.bias(), k.featureSum() - listed, k.error());
     }
 
     /** A segment's logit under category {@code c}'s head; {@code slots[i]} is term i's slot in {@code p}. */

@@ -22,8 +22,14 @@ public class PackResource {
                            List<CategoryInfo> categories) {
     }
 
-    /** A category's severity and threshold in force. */
-    public record CategoryInfo(String name, String severity, double threshold, int features) {
+    /**
+     * A category's severity and thresholds in force: {@code threshold} is the review point, {@code pageThreshold} the
+     * page point (null for a one-threshold pack); {@code head} is {@code readout} (a dense readout explained by the
+     * SAE; {@code features} then counts the listed aligned features) or {@code sparse}.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record CategoryInfo(String name, String severity, double threshold, Double pageThreshold, String head,
+                               int features) {
     }
 
     @GET
@@ -35,7 +41,8 @@ public class PackResource {
         }
         var p = s.pack();
         List<CategoryInfo> cats = p.catalog().categories().stream().map((Catalog.Category c) ->
-                new CategoryInfo(c.name(), c.severity().name(), c.threshold(), c.features().size())).toList();
+                new CategoryInfo(c.name(), c.severity().name(), c.threshold(), c.pageThreshold(),
+                        c.readout() != null ? "readout" : "sparse", c.features().size())).toList();
         return Response.ok(new PackInfo(p.name(), p.version(), p.sha256(), p.reader().id(), p.reader().layer(),
                 s.provider(), cats)).build();
     }

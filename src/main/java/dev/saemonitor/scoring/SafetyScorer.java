@@ -145,14 +145,25 @@ public final class SafetyScorer implements AutoCloseable {
         SaeWeights sae = pack.sae();
         Path dir = pack.dir().resolve(pack.manifest().sae().path());
         if (monitoredOnly && sae.config().architecture() != SaeArchitecture.TOPK) {
-            int[] ids = monitoredFeatures(pack.catalog());
+            int[] ids = monitoredFeatures(pack.catalog(), sae.config().dSae());
             SaeWeights columns = sae.isLoaded() ? sae.encoderColumns(ids) : SaeColumns.read(dir, sae.config(), ids);
             return SaeEncoder.ofColumns(env, options, columns, ids, sae.config().dSae());
         }
         return new SaeEncoder(env, options, sae.isLoaded() ? sae : SaeWeights.load(dir));
     }
 
-    /** Every feature a verdict reads: the categories' head terms and the conversation heads' features. */
+    /**
+     * Every feature a verdict reads: the categories' head terms and the conversation heads' features; every latent
+     * of the SAE when a category has a readout (its explanation sums over all of them).
+     */
+    public static int[] monitoredFeatures(Catalog catalog, int dSae) {
+        if (catalog.categories().stream().anyMatch(c -> c.readout() != null)) {
+            return java.util.stream.IntStream.range(0, dSae).toArray();
+        }
+        return monitoredFeatures(catalog);
+    }
+
+    /** Every feature the categories' sparse head terms and the conversation heads read. */
     public static int[] monitoredFeatures(Catalog catalog) {
         java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
         catalog.categories().forEach(c -> c.features().forEach(f -> ids.add(f.id())));
@@ -289,7 +300,9 @@ public final class SafetyScorer implements AutoCloseable {
             boolean known = read[i] || (r.text() != null && acts[i].hasSpans());
             CategoryScorer.SpanLookup spans = known ? spanLookup(text, acts[i]) : null;
             int[] blocks = known ? Segments.blockStarts(text, acts[i].charStart()) : null;
-            CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence);
+            Readouts.TextLogits logits = scorer.readouts() == null ? null
+                    : scorer.readouts().fromTokens(acts[i].rows(), acts[i].tokens());
+            CategoryScorer.Scored s = scorer.score(codes, firstRow[i], firstRow[i + 1], blocks, spans, allEvidence, logits);
             TurnFeatures turn = conversations.turn(r.eventId(), r.role(), System.currentTimeMillis(), codes,
                     firstRow[i], firstRow[i + 1], blocks, s, spans);
             out.add(new Verdict(r.eventId(), r.conversationId(), r.tenant(), r.role(), s.flagged(), s.severity(),

@@ -76,7 +76,8 @@ public class ScoringService {
         long t0 = System.nanoTime();
         try {
             Path readers = config.pack().readersDir().map(Path::of).orElseGet(PackFiles::defaultReadersDir);
-            ModelPack pack = withOverrides(PackLoader.loadHeaderOnly(Path.of(config.pack().path()), readers), config.thresholds());
+            ModelPack pack = withOverrides(PackLoader.loadHeaderOnly(Path.of(config.pack().path()), readers), config.thresholds(),
+                    config.pageThresholds());
             int threads = config.onnx().threads() > 0 ? config.onnx().threads() : Runtime.getRuntime().availableProcessors();
             SafetyScorer scorer = SafetyScorer.open(pack, new InferenceSettings(threads, config.onnx().provider().name(),
                     config.onnx().cudaFallback() == MonitorConfig.CudaFallback.cpu, config.batch().readerTokens(), config.onnx().spinWait()),
@@ -121,18 +122,49 @@ public class ScoringService {
     }
 
     static ModelPack withOverrides(ModelPack p, Map<String, Double> thresholds) {
-        if (thresholds.isEmpty()) {
+        return withOverrides(p, thresholds, Map.of());
+    }
+
+    /**
+     * The pack with operator thresholds: {@code thresholds} replace review points (the only threshold of a one-point
+     * pack), {@code pageThresholds} page points; a category keeps its readout and its other point.
+     */
+    static ModelPack withOverrides(ModelPack p, Map<String, Double> thresholds, Map<String, Double> pageThresholds) {
+        if (thresholds.isEmpty() && pageThresholds.isEmpty()) {
             return p;
         }
         List<Catalog.Category> cats = new ArrayList<>();
         for (Catalog.Category c : p.catalog().categories()) {
             Double t = thresholds.get(c.name());
-            cats.add(t == null ? c : new Catalog.Category(c.name(), c.severity(), c.bias(), t, c.features(),
-                    new Catalog.ThresholdChoice("override (monitor.thresholds." + c.name() + ")", null, null, null, null, null)));
+            Double pg = pageThresholds.get(c.name());
+            if (pg != null && c.pageThreshold() == null) {
+                throw new IllegalArgumentException("monitor.page-thresholds." + c.name() + ": the pack's category has "
+                        + "one threshold (no page point); set monitor.thresholds." + c.name() + " instead");
+            }
+            if (t == null && pg == null) {
+                cats.add(c);
+                continue;
+            }
+            double review = t != null ? t : c.threshold();
+            Double page = pg != null ? pg : c.pageThreshold();
+            if (page != null && page < review) {
+                throw new IllegalArgumentException("monitor.page-thresholds." + c.name() + " = " + page
+                        + " is below the review threshold " + review + ", expected page >= review");
+            }
+            Catalog.ThresholdChoice override = new Catalog.ThresholdChoice("override (monitor.thresholds." + c.name()
+                    + (pg != null ? ", monitor.page-thresholds." + c.name() : "") + ")", null, null, null, null, null);
+            cats.add(new Catalog.Category(c.name(), c.severity(), c.bias(), review, c.features(),
+                    t != null ? override : c.thresholdChoice(), c.readout(), page,
+                    pg != null ? override : c.pageThresholdChoice()));
         }
         for (String name : thresholds.keySet()) {
             if (cats.stream().noneMatch(c -> c.name().equals(name))) {
                 throw new IllegalArgumentException("monitor.thresholds." + name + ": no such category in the pack");
+            }
+        }
+        for (String name : pageThresholds.keySet()) {
+            if (cats.stream().noneMatch(c -> c.name().equals(name))) {
+                throw new IllegalArgumentException("monitor.page-thresholds." + name + ": no such category in the pack");
             }
         }
         return new ModelPack(p.dir(), p.manifest(), p.sha256(), p.readerOnnx(), p.tokenizer(), p.sae(),
@@ -171,7 +203,7 @@ public class ScoringService {
                 metrics.score(c.name(), c.score());
             }
             if (c.flagged()) {
-                metrics.flag(c.name(), severityOf(s, c.name()), v.tenant());
+                metrics.flag(c.name(), CategoryScorer.severityOf(c, severityOf(s, c.name())), v.tenant());
             }
         }
         if (v.firedFeatures() != null) {

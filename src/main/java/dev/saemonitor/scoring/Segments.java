@@ -38,7 +38,7 @@ public final class Segments {
         }
         Set<Segment> out = new LinkedHashSet<>();
         int[] starts = blockStarts == null || blockStarts.length == 0 ? new int[] {0} : blockStarts;
-        if (starts.length > 1) {
+        if (starts.length > 1 && seg.perBlock()) {
             for (int b = 0; b < starts.length; b++) {
                 int from = starts[b];
                 int to = b + 1 < starts.length ? starts[b + 1] : tokens;

@@ -52,12 +52,38 @@ public record Verdict(String eventId, String conversationId, String tenant, Stri
      * category the segment that drove it.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CategoryScore(String name, double score, double threshold, boolean flagged, Span segment) {
+    public record CategoryScore(String name, double score, double threshold, boolean flagged, Span segment,
+                                Double logit, String point, Thresholds thresholds, Explanation explanation) {
+        /** A category score of a sparse-head pack: one threshold, no explanation. */
+        public CategoryScore(String name, double score, double threshold, boolean flagged, Span segment) {
+            this(name, score, threshold, flagged, segment, null, null, null, null);
+        }
     }
 
-    /** A feature that drove a category's score, and where in the text it fired most. */
+    /** A category's two operating points: review (flag, not paged) and page (critical); page null: none. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evidence(String category, int feature, String label, double activation, Span span) {
+    public record Thresholds(double review, Double page) {
+    }
+
+    /**
+     * How the driving segment's logit splits (logit units): {@code bias} is the readout's bias plus its dot with
+     * the SAE's decoder bias, {@code other} the features not listed as evidence, {@code error} the readout of the
+     * SAE's reconstruction error; {@code bias + other + error + sum(evidence contributions) = logit}.
+     */
+    public record Explanation(double bias, double other, double error) {
+    }
+
+    /**
+     * A feature that drove a category's score, and where in the text it fired most; {@code contribution} (readout
+     * packs) is its share of the driving segment's logit: its mean activation over the segment times the readout's
+     * dot with its decoder row.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evidence(String category, int feature, String label, double activation, Span span,
+                           Double contribution) {
+        public Evidence(String category, int feature, String label, double activation, Span span) {
+            this(category, feature, label, activation, span, null);
+        }
     }
 
     /** Character span {@code [start, end)} in Unicode code points of the original text (Python str indexing). */

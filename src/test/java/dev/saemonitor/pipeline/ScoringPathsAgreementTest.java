@@ -68,10 +68,12 @@ class ScoringPathsAgreementTest {
             List<Map<String, Double>> viaKafka = ids.stream().map(id -> scores(verdicts.get(id))).toList();
             // HTTP
             List<Map<String, Double>> viaHttp = new ArrayList<>();
+            List<JsonNode> httpVerdicts = new ArrayList<>();
             for (String t : texts) {
                 String body = given().contentType("application/json").body(JSON.writeValueAsString(Map.of("text", t)))
                         .when().post("/api/v1/score").then().statusCode(200).extract().asString();
                 viaHttp.add(scores(JSON.readTree(body)));
+                httpVerdicts.add(JSON.readTree(body));
             }
             Path dir = Files.createTempDirectory("agree");
             // eval verb
@@ -90,6 +92,13 @@ class ScoringPathsAgreementTest {
             assertThat(viaKafka.get(0)).hasSize(4);
             assertThat(viaHttp).isEqualTo(viaKafka);
             assertThat(viaEval).isEqualTo(viaKafka);
+            // beyond the scores: whole categories (segments, and with a readout pack logits, points, explanations) and
+            // evidence agree too
+            for (int i = 0; i < ids.size(); i++) {
+                JsonNode k = verdicts.get(ids.get(i)), h = httpVerdicts.get(i);
+                assertThat(h.path("categories")).as("categories of text %d", i).isEqualTo(k.path("categories"));
+                assertThat(h.path("evidence")).as("evidence of text %d", i).isEqualTo(k.path("evidence"));
+            }
             // the texts are not all scored alike: the comparison is not between constants
             assertThat(viaKafka.stream().map(m -> m.get("deception")).distinct().count()).isGreaterThan(2);
         }

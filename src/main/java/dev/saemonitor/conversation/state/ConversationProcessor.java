@@ -86,12 +86,23 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
         Map<String, ConversationState.Page> paged = new LinkedHashMap<>(next.paged());
         List<String> raised = new ArrayList<>();
         for (ConversationVerdict.Category c : v.categories()) {
+            String pageKey = c.name() + PAGE_POINT_SUFFIX;
             if (!c.flagged()) {
                 paged.remove(c.name());
-            } else if (!paged.containsKey(c.name())) {
+                paged.remove(pageKey);
+                continue;
+            }
+            if (!paged.containsKey(c.name())) {
                 paged.put(c.name(), new ConversationState.Page(next.turnCount(), turn.eventId()));
                 raised.add(c.name());
-                hooks.metrics().conversationFlagged(c.name(), hooks.severityOf(c.name()), next.tenant());
+                hooks.metrics().conversationFlagged(c.name(), severityOf(c, hooks), next.tenant());
+            }
+            // a category flagged at review and later at page raises once more, for the page
+            if ("page".equals(c.point()) && !paged.containsKey(pageKey)) {
+                paged.put(pageKey, new ConversationState.Page(next.turnCount(), turn.eventId()));
+                if (!raised.contains(c.name())) {
+                    raised.add(c.name());
+                }
             }
         }
         next = next.withPaged(paged);
@@ -114,6 +125,13 @@ final class ConversationProcessor implements Processor<String, TurnRecord, Strin
             LOG.warnf("conversation %s: stored state unreadable (%s), starting it afresh", conversationId, e.getClass().getSimpleName());
             return ConversationState.empty(tenant);
         }
+    }
+
+    /** Key suffix of a category's page-point entry in a conversation's paged map. */
+    static final String PAGE_POINT_SUFFIX = "@page";
+
+    private static String severityOf(ConversationVerdict.Category c, ConversationTopology.Hooks hooks) {
+        return c.point() == null ? hooks.severityOf(c.name()) : "page".equals(c.point()) ? "critical" : "warning";
     }
 
     private static List<String> raisedAt(ConversationState s, String eventId) {
