@@ -166,6 +166,21 @@ public record Catalog(Segmentation segmentation, List<Category> categories, Conv
                 throw new IllegalArgumentException("readout needs weights (one per reader dimension)");
             }
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Readout r && Double.compare(bias, r.bias) == 0 && java.util.Arrays.equals(weights, r.weights);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Arrays.hashCode(weights) + Double.hashCode(bias);
+        }
+
+        @Override
+        public String toString() {
+            return "Readout[" + weights.length + " weights, bias=" + bias + "]";
+        }
     }
 
     /** One term of a head: a feature pooled over tokens by {@code max} or {@code mean}. */

@@ -49,8 +49,10 @@ class ConversationPathsAgreementTest {
         Path train = head(Path.of("data/seed/conversations_train.jsonl"), 120, tmp.resolve("train.jsonl"));
         Path dev = head(Path.of("data/seed/conversations_dev.jsonl"), 12, tmp.resolve("dev.jsonl"));
 
+        // a target above what the turns' own review flags reach on benign conversations (0.30 on these 120 with pack
+        // 0.6.0), so heads are fitted: this test is about the paths agreeing, not about the heads' quality
         CliRun cal = CliRun.of("calibrate", "--pack", pack.toString(), "--conversations-only", "--conversations",
-                train.toString(), "--threads", "2");
+                train.toString(), "--threads", "2", "--target-fpr", "0.4");
         assertThat(cal.code()).as(cal.err()).isZero();
         ModelPack p = PackLoader.load(pack, TestPacks.readersDir());
         assertThat(p.catalog().categories()).isEqualTo(before.categories());
