@@ -54,7 +54,10 @@ final class ConversationEvidence {
                         Math.round(p.value()[t.slot()] * 1e4) / 1e4, i >= 0 ? turn.span(i) : null));
             }
         }
-        if (heads[c] != null && out.size() < EVIDENCE_PER_CATEGORY && p.joinedTurns()[c] != null) {
+        // joined-turn evidence reads the event head's sparse terms; a readout category's terms are its projection, so
+        // its evidence is the driving turn's own (exact) evidence below
+        if (heads[c] != null && out.size() < EVIDENCE_PER_CATEGORY && p.joinedTurns()[c] != null
+                && catalog.categories().get(c).readout() == null) {
             out.addAll(joinedEvidence(c, turns, p.joinedTurns()[c], EVIDENCE_PER_CATEGORY - out.size()));
         }
         // the baseline names all of the driving turn's evidence; a head only fills up to its evidence count
