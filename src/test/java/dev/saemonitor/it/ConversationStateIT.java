@@ -186,20 +186,42 @@ class ConversationStateIT {
                 .map(ConversationStateIT::json).filter(v -> v.get("flagged").asBoolean()).count();
         assertThat(flaggedEvents).as("flagged events in the conversation (each would have paged alone)").isGreaterThanOrEqualTo(2);
         conversations.awaitUntil("a page", Duration.ofSeconds(20), got -> !pages("flagged-1").isEmpty());
+        // one push per category and operating point: this stage pushes warnings too (min-severity warning), so a
+        // category that first flags at the review point and later reaches the page point is pushed twice, as
+        // warning then as critical, and never more
         Map<String, List<JsonNode>> byCategory = pages("flagged-1").stream()
-                .collect(Collectors.groupingBy(a -> a.at("/labels/category").asText()));
-        assertThat(byCategory).containsKey("dangerous_content");
-        byCategory.forEach((cat, pushed) -> assertThat(pushed).as("pushes for flagged-1 / %s", cat).hasSize(1));
-        // the page names the turn at which the conversation first flagged the category (with a conversation head,
-        // whose threshold is its own, that need not be the first flagged event)
-        byCategory.forEach((cat, pushed) -> {
-            JsonNode first = verdictsOf("flagged-1").stream().filter(v -> flaggedIn(v, cat)).findFirst().orElseThrow();
+                .collect(Collectors.groupingBy(ConversationStateIT::categoryAndSeverity));
+        assertThat(byCategory.keySet()).anyMatch(k -> k.startsWith("dangerous_content/"));
+        byCategory.forEach((key, pushed) -> assertThat(pushed).as("pushes for flagged-1 / %s", key).hasSize(1));
+        // the page names the turn at which the conversation first flagged the category at that point (with a
+        // conversation head, whose threshold is its own, that need not be the first flagged event)
+        byCategory.forEach((key, pushed) -> {
+            String cat = key.substring(0, key.indexOf('/'));
+            boolean page = key.endsWith("/critical");
+            JsonNode first = verdictsOf("flagged-1").stream().filter(v -> page ? pagedIn(v, cat) : flaggedIn(v, cat))
+                    .findFirst().orElseThrow();
             assertThat(pushed.get(0).at("/labels/level").asText()).isEqualTo("conversation");
             assertThat(pushed.get(0).at("/annotations/turn").asText()).as("turn that raised %s", cat).isEqualTo(first.get("turns").asText());
             assertThat(pushed.get(0).at("/annotations/event_id").asText()).isEqualTo(first.get("lastEventId").asText());
         });
         assertThat(alertmanager.alerts()).as("no per-event page for a tracked conversation")
                 .noneMatch(a -> a.at("/annotations/conversation_id").asText().equals("flagged-1") && a.at("/labels/level").isMissingNode());
+    }
+
+    /** An alert's category and severity: the key of one push (one per category and operating point). */
+    static String categoryAndSeverity(JsonNode alert) {
+        return alert.at("/labels/category").asText() + "/" + alert.at("/labels/severity").asText();
+    }
+
+    /** Whether the conversation verdict flags the category at its page point (or flags it, for a one-point pack). */
+    static boolean pagedIn(JsonNode verdict, String category) {
+        for (JsonNode c : verdict.get("categories")) {
+            if (c.get("name").asText().equals(category) && c.get("flagged").asBoolean()
+                    && (c.path("point").isMissingNode() || "page".equals(c.path("point").asText()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean flaggedIn(JsonNode verdict, String category) {
@@ -257,6 +279,8 @@ class ConversationStateIT {
         }
         stage.report("conversations: %d split-turn seed conversations (%s): %d flagged at the conversation level, "
                 + "%d of them with no turn flagged alone", split.size(), headNote, caught, caughtOnlyAsConversation);
+        // pack 0.6.0: calibrate drops the head (the turns' own review flags already flag 30% of benign training
+        // conversations, over the 5% target); a head at a 0.4 target was tried here and flags the benign conversation
         Assumptions.assumeTrue(hasHead(pack), "the pack has no conversation head: the baseline cannot flag split harm");
         assertThat(caughtOnlyAsConversation).as("split conversations flagged only at the conversation level").isPositive();
     }
@@ -320,8 +344,9 @@ class ConversationStateIT {
         assertThat(b.get("flagged").asBoolean()).isFalse();
         assertThat(f.get("flagged").asBoolean()).as("flagged state moved with the conversation").isTrue();
         assertThat(gauge(m, "sae_monitor_conversations_tracked")).isGreaterThanOrEqualTo(3);
+        // one push per category and operating point (a review-point alert escalates once, to the page point)
         assertThat(pages("flagged-1")).as("no second page after the move").hasSize(
-                (int) pages("flagged-1").stream().map(a -> a.at("/labels/category").asText()).distinct().count());
+                (int) pages("flagged-1").stream().map(ConversationStateIT::categoryAndSeverity).distinct().count());
     }
 
     @Test
