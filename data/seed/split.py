@@ -112,6 +112,34 @@ def validate(item, fname, lineno, file_label):
     return errs
 
 
+def read_items(path, fname, file_label, split_fn, seen, items, errors):
+    """Validates one file's lines into (item, split) pairs appended to items; returns the items it added."""
+    added = []
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                if file_label != "*":
+                    errors.append(f"{fname}:{lineno}: blank line")
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as e:
+                errors.append(f"{fname}:{lineno}: invalid JSON ({e})")
+                continue
+            errs = validate(item, fname, lineno, file_label)
+            if errs:
+                errors.extend(errs)
+                continue
+            key = norm(item["text"])
+            if key in seen:
+                errors.append(f"{fname}:{lineno}: duplicate text (first at {seen[key]})")
+                continue
+            seen[key] = f"{fname}:{lineno}"
+            items.append((item, split_fn(item)))
+            added.append(item)
+    return added
+
+
 def group_of(item):
     """Reporting groups an item counts towards (a two-label item counts twice)."""
     if item["labels"]:
@@ -129,49 +157,12 @@ def main():
         if not path.exists():
             errors.append(f"{fname}: missing")
             continue
-        with path.open(encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    errors.append(f"{fname}:{lineno}: blank line")
-                    continue
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as e:
-                    errors.append(f"{fname}:{lineno}: invalid JSON ({e})")
-                    continue
-                errs = validate(item, fname, lineno, file_label)
-                if errs:
-                    errors.extend(errs)
-                    continue
-                key = norm(item["text"])
-                if key in seen:
-                    errors.append(f"{fname}:{lineno}: duplicate text (first at {seen[key]})")
-                    continue
-                seen[key] = f"{fname}:{lineno}"
-                items.append((item, split_of(item["text"])))
+        read_items(path, fname, file_label, lambda item: split_of(item["text"]), seen, items, errors)
 
     for path in sorted((HERE / "batches").glob("*.jsonl")):
-        fname = "batches/" + path.name
-        with path.open(encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as e:
-                    errors.append(f"{fname}:{lineno}: invalid JSON ({e})")
-                    continue
-                errs = validate(item, fname, lineno, "*")
-                if errs:
-                    errors.extend(errs)
-                    continue
-                key = norm(item["text"])
-                if key in seen:
-                    errors.append(f"{fname}:{lineno}: duplicate text (first at {seen[key]})")
-                    continue
-                seen[key] = f"{fname}:{lineno}"
-                items.append((item, split_of_batch(path.stem)))
-                batch_of[id(item)] = path.stem
+        for item in read_items(path, "batches/" + path.name, "*", lambda item, b=path.stem: split_of_batch(b),
+                               seen, items, errors):
+            batch_of[id(item)] = path.stem
 
     if errors:
         for e in errors[:200]:

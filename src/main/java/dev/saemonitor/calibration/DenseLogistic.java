@@ -19,20 +19,8 @@ public final class DenseLogistic {
 
     public static LogisticFit.Linear1 fit(double[][] x, boolean[] y, double c) {
         int n = x.length, m = n == 0 ? 0 : x[0].length, p = m + 1;
-        double[] mu = new double[m], sd = new double[m];
-        for (double[] row : x) {
-            for (int j = 0; j < m; j++) {
-                mu[j] += row[j] / n;
-            }
-        }
-        for (double[] row : x) {
-            for (int j = 0; j < m; j++) {
-                sd[j] += (row[j] - mu[j]) * (row[j] - mu[j]) / n;
-            }
-        }
-        for (int j = 0; j < m; j++) {
-            sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
-        }
+        double[][] ms = LogisticFit.meanAndSd(x, m);
+        double[] mu = ms[0], sd = ms[1];
         // standardised rows with a trailing 1 for the bias
         double[][] z = new double[n][p];
         int pos = 0;

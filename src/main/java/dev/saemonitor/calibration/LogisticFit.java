@@ -32,8 +32,9 @@ public final class LogisticFit {
         }
     }
 
-    public static Linear1 fit(double[][] x, boolean[] y, SolverType solver, double c) {
-        int n = x.length, m = n == 0 ? 0 : x[0].length;
+    /** Per column: mean and standard deviation (1 for a constant column), {@code {mean, sd}}. */
+    static double[][] meanAndSd(double[][] x, int m) {
+        int n = x.length;
         double[] mu = new double[m], sd = new double[m];
         for (double[] row : x) {
             for (int j = 0; j < m; j++) {
@@ -48,6 +49,13 @@ public final class LogisticFit {
         for (int j = 0; j < m; j++) {
             sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
         }
+        return new double[][] {mu, sd};
+    }
+
+    public static Linear1 fit(double[][] x, boolean[] y, SolverType solver, double c) {
+        int n = x.length, m = n == 0 ? 0 : x[0].length;
+        double[][] ms = meanAndSd(x, m);
+        double[] mu = ms[0], sd = ms[1];
         Problem p = new Problem();
         p.l = n;
         p.n = m + 1;
