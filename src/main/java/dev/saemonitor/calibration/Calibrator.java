@@ -231,13 +231,17 @@ public final class Calibrator {
                     cardLabel(pack, id), round(benignTextRate(enc, texts, id)),
                     new Catalog.Association(round(fi.screen().positiveShare()[id]), round(fi.screen().benignShare()[id]))));
         }
-        Catalog.Severity sev = pack.catalog().categories().stream().filter(c -> c.name().equals(fi.name()))
-                .map(Catalog.Category::severity).findFirst()
-                .orElse(fi.name().equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
-        return new Catalog.Category(fi.name(), sev, round(head.bias()), threshold, feats,
+        return new Catalog.Category(fi.name(), severity(pack, fi.name()), round(head.bias()), threshold, feats,
                 new Catalog.ThresholdChoice("share of benign events flagged in any category, out-of-fold max-over-segment "
                         + "scores", options.targetFpr(), dataName, LocalDate.now().toString(), benignEvents,
                         (int) texts.stream().filter(t -> t.labels().contains(fi.name())).count()));
+    }
+
+    /** A category's severity in the pack being recalibrated; a new category: critical for dangerous_content, else warning. */
+    static Catalog.Severity severity(ModelPack pack, String name) {
+        return pack.catalog().categories().stream().filter(c -> c.name().equals(name))
+                .map(Catalog.Category::severity).findFirst()
+                .orElse(name.equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
     }
 
     /**

@@ -101,7 +101,7 @@ public final class ReadoutCalibrator {
         List<Catalog.Category> out = new ArrayList<>();
         Map<String, Object> perCat = new LinkedHashMap<>();
         Readouts aligned = Readouts.of(new Catalog(options.segmentation(), readoutCategories(pack, categories, full)));
-        aligned = aligned.withSae(loadedSae(pack));
+        aligned = aligned.withSae(CategoryScorer.loadedSae(pack));
         for (int c = 0; c < categories.size(); c++) {
             String name = categories.get(c);
             double r = review.thresholds()[c];
@@ -278,7 +278,7 @@ public final class ReadoutCalibrator {
     private double[][] outOfFold(ModelPack pack, EncodedCorpus enc, List<CalibrationText> texts, List<String> categories,
                                  List<List<Catalog.Readout>> folds) {
         double[][] oof = new double[categories.size()][texts.size()];
-        dev.saemonitor.modelpack.SaeWeights sae = loadedSae(pack);
+        dev.saemonitor.modelpack.SaeWeights sae = CategoryScorer.loadedSae(pack);
         for (int f = 0; f < HeadFitter.FOLDS; f++) {
             List<Catalog.Readout> rs = new ArrayList<>();
             for (List<Catalog.Readout> perFold : folds) {
@@ -298,25 +298,15 @@ public final class ReadoutCalibrator {
         return oof;
     }
 
-    static dev.saemonitor.modelpack.SaeWeights loadedSae(ModelPack pack) {
-        return pack.sae().isLoaded() ? pack.sae()
-                : dev.saemonitor.modelpack.SaeWeights.load(pack.dir().resolve(pack.manifest().sae().path()));
-    }
 
     /** Categories scored by these readouts only (no thresholds that flag: scoring for calibration). */
     private static List<Catalog.Category> readoutCategories(ModelPack pack, List<String> names, List<Catalog.Readout> rs) {
         List<Catalog.Category> out = new ArrayList<>();
         for (int c = 0; c < names.size(); c++) {
-            out.add(new Catalog.Category(names.get(c), severity(pack, names.get(c)), rs.get(c).bias(), 1.0, List.of(),
+            out.add(new Catalog.Category(names.get(c), Calibrator.severity(pack, names.get(c)), rs.get(c).bias(), 1.0, List.of(),
                     null, rs.get(c), null, null));
         }
         return out;
-    }
-
-    static Catalog.Severity severity(ModelPack pack, String name) {
-        return pack.catalog().categories().stream().filter(c -> c.name().equals(name))
-                .map(Catalog.Category::severity).findFirst()
-                .orElse(name.equals("dangerous_content") ? Catalog.Severity.critical : Catalog.Severity.warning);
     }
 
     private Catalog.Category category(ModelPack pack, String name, Catalog.Readout r, double review, double page,
@@ -329,7 +319,7 @@ public final class ReadoutCalibrator {
                 options.reviewFpr(), dataName, date, benignEvents, positives);
         Catalog.ThresholdChoice pc = new Catalog.ThresholdChoice("page point: as the review point",
                 options.pageFpr(), dataName, date, benignEvents, positives);
-        return new Catalog.Category(name, severity(pack, name), round(r.bias()), review,
+        return new Catalog.Category(name, Calibrator.severity(pack, name), round(r.bias()), review,
                 alignedFeatures(pack, aligned, c), rc, r, page, pc);
     }
 

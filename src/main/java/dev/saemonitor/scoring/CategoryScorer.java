@@ -59,9 +59,13 @@ public final class CategoryScorer {
         if (r == null) {
             return null;
         }
-        dev.saemonitor.modelpack.SaeWeights sae = pack.sae().isLoaded() ? pack.sae()
+        return r.withSae(loadedSae(pack));
+    }
+
+    /** The pack's SAE weights, loaded from its files when the pack was loaded header-only. */
+    public static dev.saemonitor.modelpack.SaeWeights loadedSae(ModelPack pack) {
+        return pack.sae().isLoaded() ? pack.sae()
                 : dev.saemonitor.modelpack.SaeWeights.load(pack.dir().resolve(pack.manifest().sae().path()));
-        return r.withSae(sae);
     }
 
     /**

@@ -100,6 +100,11 @@ class TrainingPipelineTest {
         assertThat(loaded.catalog().categories()).allSatisfy(c -> {
             assertThat(c.threshold()).isStrictlyBetween(0.0, 1.0);
             assertThat(c.thresholdChoice().targetFpr()).isEqualTo(0.05);
+            // the default head: a dense readout over d_in with a page point at or above the review point
+            assertThat(c.readout()).isNotNull();
+            assertThat(c.readout().weights()).hasSize(384);
+            assertThat(c.pageThreshold()).isNotNull().isGreaterThanOrEqualTo(c.threshold());
+            assertThat(c.pageThresholdChoice().targetFpr()).isEqualTo(0.01);
         });
         assertThat(JSON.readTree(pack.resolve("eval.json").toFile()).path("categories").size()).isEqualTo(4);
 
