@@ -79,7 +79,7 @@ public final class EncodedCorpusCache {
             SparseCodes codes = new SparseCodes(in.readInt(), ints(in), ints(in), floats(in));
             int[][] blocks = new int[n][], starts = new int[n][], ends = new int[n][];
             Catalog.Segmentation meansAt = in.readBoolean()
-                    ? new Catalog.Segmentation(in.readInt(), in.readInt(), in.readBoolean()) : null;
+                    ? new Catalog.Segmentation(in.readInt(), in.readInt(), in.readBoolean(), in.readInt()) : null;
             float[][] raw = new float[n][], means = meansAt == null ? null : new float[n][];
             for (int i = 0; i < n; i++) {
                 blocks[i] = ints(in);
@@ -110,6 +110,7 @@ public final class EncodedCorpusCache {
                 out.writeInt(enc.meansAt().width());
                 out.writeInt(enc.meansAt().stride());
                 out.writeBoolean(enc.meansAt().perBlock());
+                out.writeInt(enc.meansAt().minBlock());
             }
             for (int i = 0; i < enc.count(); i++) {
                 ints(out, enc.blockStarts()[i]);

@@ -122,6 +122,9 @@ public class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--block-windows", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "readout: also cut windows inside each newline-separated block (default: ${DEFAULT-VALUE})")
     boolean blockWindows;
+    @Option(names = "--min-block-tokens", defaultValue = "24", description = "readout, with --block-windows: blocks "
+            + "shorter than this many tokens get no windows of their own (default: ${DEFAULT-VALUE})")
+    int minBlockTokens;
     @Option(names = "--train-embedded", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "readout: train on the windows of positives embedded in benign context too (default: ${DEFAULT-VALUE})")
     boolean trainEmbedded;
@@ -238,7 +241,7 @@ public class CalibrateCommand implements Callable<Integer> {
     }
 
     private Catalog.Segmentation readoutSegmentation() {
-        return new Catalog.Segmentation(segmentWidth, segmentStride, blockWindows);
+        return new Catalog.Segmentation(segmentWidth, segmentStride, blockWindows, blockWindows ? minBlockTokens : null);
     }
 
     /** Refits only the catalog's conversation section; the event heads, their thresholds and eval figures stay. */

@@ -99,17 +99,30 @@ public record Catalog(Segmentation segmentation, List<Category> categories, Conv
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Segmentation(int width, int stride, Boolean blocks) {
+    public record Segmentation(int width, int stride, Boolean blocks, Integer minBlockTokens) {
         public Segmentation {
             if (width < 1 || stride < 1 || stride > width) {
                 throw new IllegalArgumentException("segmentation needs 1 <= stride <= width, got width " + width
                         + " stride " + stride);
             }
+            if (minBlockTokens != null && minBlockTokens < 1) {
+                throw new IllegalArgumentException("segmentation minBlockTokens needs at least 1, got " + minBlockTokens);
+            }
         }
 
         /** Windows within each block and across the text (packs before 0.6). */
         public Segmentation(int width, int stride) {
-            this(width, stride, null);
+            this(width, stride, null, null);
+        }
+
+        /** Windows across the text, and within each block unless {@code blocks} is false. */
+        public Segmentation(int width, int stride, Boolean blocks) {
+            this(width, stride, blocks, null);
+        }
+
+        /** Blocks shorter than this many tokens get no windows of their own (null: every block). */
+        public int minBlock() {
+            return minBlockTokens == null ? 1 : minBlockTokens;
         }
 
         /**

@@ -42,7 +42,9 @@ public final class Segments {
             for (int b = 0; b < starts.length; b++) {
                 int from = starts[b];
                 int to = b + 1 < starts.length ? starts[b + 1] : tokens;
-                windows(from, to, seg, out);
+                if (to - from >= seg.minBlock()) {
+                    windows(from, to, seg, out);
+                }
             }
         }
         windows(0, tokens, seg, out);

@@ -77,4 +77,19 @@ class SegmentsTest {
         assertThat(whole.score(codes, 0, tokens, null, null, false).rawScores()[0])
                 .isCloseTo(Pooling.sigmoid(-1 + 2.0 / 3), org.assertj.core.api.Assertions.within(1e-6));
     }
+
+    @Test
+    void blocksShorterThanTheMinimumGetNoWindowsOfTheirOwn() {
+        // blocks [0, 3), [3, 30), [30, 40); windows of 8 every 4; blocks under 5 tokens get none of their own
+        List<Segments.Segment> segs = Segments.of(40, new int[] {0, 3, 30}, new Catalog.Segmentation(8, 4, true, 5));
+        assertThat(segs).doesNotContain(new Segments.Segment(0, 3));
+        assertThat(segs).contains(new Segments.Segment(3, 11), new Segments.Segment(22, 30), new Segments.Segment(30, 38));
+        // without the minimum the 3-token heading is a segment of its own
+        assertThat(Segments.of(40, new int[] {0, 3, 30}, new Catalog.Segmentation(8, 4, true, null)))
+                .contains(new Segments.Segment(0, 3));
+        // without block windows only the windows across the text remain
+        assertThat(Segments.of(40, new int[] {0, 3, 30}, new Catalog.Segmentation(8, 4, false)))
+                .allSatisfy(s -> assertThat(s.from() % 4 == 0 || s.to() == 40).isTrue())
+                .doesNotContain(new Segments.Segment(3, 11));
+    }
 }
