@@ -12,12 +12,14 @@ import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
- * Applies the catalog's heads to one text's sparse codes, segment by segment ({@link Segments}): per
- * segment, each head feature is pooled over the segment's tokens and
- * {@code score = sigmoid(bias + sum(weight * pooled))}; a category's text score is its maximum over
- * segments, flagged at the threshold. Evidence names the features that pushed the driving segment up most,
- * with the span of the token inside that segment where each fired most. The service, {@code score},
- * {@code calibrate} and {@code eval} all score through this class.
+ * Applies the catalog's heads to one text, segment by segment ({@link Segments}); a category's text score is its
+ * maximum over segments. A readout category (packs 0.6 on) scores {@code sigmoid(bias + w . mean activation)} per
+ * segment ({@link Readouts}) and explains the driving segment exactly with the SAE's codes: the features with the
+ * largest contributions as evidence, the rest, the bias and the reconstruction error, adding up to the logit; it
+ * flags at the review point and says when it also crossed the page point. A sparse-head category pools each head
+ * feature over the segment, {@code sigmoid(bias + sum(weight * pooled))}, and names the features that pushed the
+ * driving segment up most. Evidence spans are the token inside the segment where each feature fired most. The
+ * service, {@code score}, {@code calibrate} and {@code eval} all score through this class.
  */
 public final class CategoryScorer {
     static final int EVIDENCE_PER_CATEGORY = 3;
