@@ -188,23 +188,36 @@ public final class Calibrator {
         return keep.isEmpty() ? Double.NaN : JointThresholds.unionFpr(sub, thr);
     }
 
-    private Map<String, Object> measured(Fitted fi, double[] oof, List<CalibrationText> texts, double threshold, double fpr) {
-        List<Double> bare = new ArrayList<>(), emb = new ArrayList<>(), neg = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            CalibrationText t = texts.get(i);
-            if (t.labels().contains(fi.name())) {
-                (t.embedded() ? emb : bare).add(oof[i]);
-            } else if (t.benign()) {
-                neg.add(oof[i]);
+    /** A category's out-of-fold scores split into bare positives, embedded positives and benign texts. */
+    record Split(double[] bare, double[] embedded, double[] benign) {
+        static Split of(String category, double[] oof, List<CalibrationText> texts) {
+            List<Double> bare = new ArrayList<>(), emb = new ArrayList<>(), neg = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                CalibrationText t = texts.get(i);
+                if (t.labels().contains(category)) {
+                    (t.embedded() ? emb : bare).add(oof[i]);
+                } else if (t.benign()) {
+                    neg.add(oof[i]);
+                }
             }
+            return new Split(bare.stream().mapToDouble(Double::doubleValue).toArray(),
+                    emb.stream().mapToDouble(Double::doubleValue).toArray(),
+                    neg.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        double[] b = bare.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] all = new double[b.length + n.length];
-        boolean[] pos = new boolean[all.length];
-        System.arraycopy(b, 0, all, 0, b.length);
-        System.arraycopy(n, 0, all, b.length, n.length);
-        java.util.Arrays.fill(pos, 0, b.length, true);
+
+        /** AUROC of bare positives against benign texts. */
+        double aurocBareVsBenign() {
+            double[] all = new double[bare.length + benign.length];
+            boolean[] pos = new boolean[all.length];
+            System.arraycopy(bare, 0, all, 0, bare.length);
+            System.arraycopy(benign, 0, all, bare.length, benign.length);
+            java.util.Arrays.fill(pos, 0, bare.length, true);
+            return RocMath.auroc(all, pos);
+        }
+    }
+
+    private Map<String, Object> measured(Fitted fi, double[] oof, List<CalibrationText> texts, double threshold, double fpr) {
+        Split sp = Split.of(fi.name(), oof, texts);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("segments", fi.examples().size());
         m.put("positiveSegments", fi.examples().positives());
@@ -212,10 +225,10 @@ public final class Calibrator {
         m.put("features", fi.head().columns().length);
         m.put("c", fi.head().c());
         m.put("cvSegmentAuroc", fi.head().cvAuroc());
-        m.put("cvAurocBareVsBenign", RocMath.auroc(all, pos));
+        m.put("cvAurocBareVsBenign", sp.aurocBareVsBenign());
         m.put("threshold", threshold);
-        m.put("cvRecallBare", RocMath.rateAtOrAbove(b, threshold));
-        m.put("cvRecallEmbedded", RocMath.rateAtOrAbove(emb.stream().mapToDouble(Double::doubleValue).toArray(), threshold));
+        m.put("cvRecallBare", RocMath.rateAtOrAbove(sp.bare(), threshold));
+        m.put("cvRecallEmbedded", RocMath.rateAtOrAbove(sp.embedded(), threshold));
         m.put("cvBenignFpr", fpr);
         return m;
     }

@@ -344,25 +344,10 @@ public final class ReadoutCalibrator {
 
     private static Map<String, Object> measured(String name, double[] oof, List<CalibrationText> texts, double review,
                                                 double page) {
-        List<Double> bare = new ArrayList<>(), emb = new ArrayList<>(), neg = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            CalibrationText t = texts.get(i);
-            if (t.labels().contains(name)) {
-                (t.embedded() ? emb : bare).add(oof[i]);
-            } else if (t.benign()) {
-                neg.add(oof[i]);
-            }
-        }
-        double[] b = bare.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] e = emb.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] n = neg.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] all = new double[b.length + n.length];
-        boolean[] pos = new boolean[all.length];
-        System.arraycopy(b, 0, all, 0, b.length);
-        System.arraycopy(n, 0, all, b.length, n.length);
-        Arrays.fill(pos, 0, b.length, true);
+        Calibrator.Split sp = Calibrator.Split.of(name, oof, texts);
+        double[] b = sp.bare(), e = sp.embedded(), n = sp.benign();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cvAurocBareVsBenign", RocMath.auroc(all, pos));
+        m.put("cvAurocBareVsBenign", sp.aurocBareVsBenign());
         m.put("review", review);
         m.put("page", page);
         m.put("cvRecallBareReview", RocMath.rateAtOrAbove(b, review));

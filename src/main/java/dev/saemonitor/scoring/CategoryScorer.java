@@ -30,6 +30,8 @@ public final class CategoryScorer {
     /** The catalog's readouts with the SAE decoder folded in; null for a sparse-head catalog. */
     private final Readouts readouts;
     private final IntPredicate generic;
+    /** Whether some category is a sparse head (a readout never reads the pooled features of its catalog entry). */
+    private final boolean anySparse;
     private final IntFunction<String> labelOf;
     private final int[] slotOf;
     private final int[] featureOfSlot;
@@ -89,6 +91,7 @@ public final class CategoryScorer {
         }
         this.readouts = readouts;
         this.catalog = catalog;
+        this.anySparse = catalog.categories().stream().anyMatch(c -> c.readout() == null);
         this.labelOf = labelOf;
         this.slotOf = new int[dSae];
         java.util.Arrays.fill(slotOf, -1);
@@ -168,7 +171,7 @@ public final class CategoryScorer {
         Pooling.Pooled p = new Pooling.Pooled(featureOfSlot.length);
         for (int s = 0; s < segments.size(); s++) {
             Segments.Segment seg = segments.get(s);
-            if (featureOfSlot.length > 0) {
+            if (anySparse && featureOfSlot.length > 0) {
                 Pooling.poolInto(codes, fromRow + seg.from(), fromRow + seg.to(), slotOf, p);
             }
             for (int c = 0; c < cats.size(); c++) {
